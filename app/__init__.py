@@ -1,0 +1,44 @@
+"""The application factory: ``flask --app app:create_app …`` and ``python run.py`` both use it."""
+from flask import Flask
+
+from config import Config, check_production
+
+
+def create_app(config_object=Config, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(_instance_path()))
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    check_production(app.config)
+    _init_extensions(app)
+    return app
+
+
+def _instance_path():
+    from config import INSTANCE_DIR
+
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return INSTANCE_DIR
+
+
+def _init_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (registers every table before Alembic or FAB look)
+    from app import cli, hardening
+    from app.extensions import appbuilder, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        appbuilder.init_app(app, db.session)
+        import views
+
+        views.register(appbuilder)
+    hardening.init_app(app)
+    cli.init_app(app)
+
+
+def _migrations_dir():
+    from config import BASE_DIR
+
+    return BASE_DIR / "migrations"

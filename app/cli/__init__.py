@@ -1,0 +1,7 @@
+"""CLI commands: ``flask roles sync``, ``flask demo load``."""
+from app.cli import demo, roles
+
+
+def init_app(app) -> None:
+    app.cli.add_command(roles.roles)
+    app.cli.add_command(demo.demo)

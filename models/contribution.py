@@ -1,0 +1,140 @@
+"""Rates, yearly parameters, the monthly ledger, bills and payments."""
+from datetime import datetime
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from models.columns import BigId, Json, Money, Month, Percent, Rate as RateType
+
+
+class Rate(Model):
+    """费率 of one 险种 (and 工伤 risk class) over a month range (end None: still in force)."""
+
+    __tablename__ = "rate"
+    __table_args__ = (Index("ix_rate_lookup", "insurance_id", "risk_class", "start_month"),)
+    id = Column(Integer, primary_key=True)
+    insurance_id = Column(Integer, ForeignKey("insurance.id"), nullable=False)
+    risk_class = Column(Integer)  # 1–8 for 工伤 only
+    unit_rate = Column(RateType, nullable=False)
+    personal_rate = Column(RateType, nullable=False)
+    start_month = Column(Month, nullable=False)
+    end_month = Column(Month)
+
+    insurance = relationship("Insurance")
+
+
+class YearParameter(Model):
+    """Yearly parameters (G4): average wage and the base floor/cap, the declaration window."""
+
+    __tablename__ = "year_parameter"
+    id = Column(Integer, primary_key=True)
+    year = Column(Integer, unique=True, nullable=False)
+    average_wage = Column(Money, nullable=False)  # 全口径城镇单位就业人员年平均工资
+    floor_pct = Column(Percent, nullable=False, default=60)
+    cap_pct = Column(Percent, nullable=False, default=300)
+    base_floor = Column(Money, nullable=False)
+    base_cap = Column(Money, nullable=False)
+    window_start = Column(Date)
+    window_end = Column(Date)
+    interest_rate = Column(RateType)  # 养老个人账户记账利率
+
+
+class Contribution(Model):
+    """The ledger: what one person owes for one 险种 and month in one unit."""
+
+    __tablename__ = "contribution"
+    __table_args__ = (
+        UniqueConstraint("person_id", "unit_id", "insurance_id", "month"),
+        Index("ix_contribution_unit_month", "unit_id", "month"),
+        Index("ix_contribution_bill", "bill_id"),
+    )
+    id = Column(BigId, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id"), nullable=False)
+    unit_id = Column(Integer, ForeignKey("unit.id"), nullable=False)
+    insurance_id = Column(Integer, ForeignKey("insurance.id"), nullable=False)
+    month = Column(Month, nullable=False)  # 费款所属期
+    base = Column(Money, nullable=False)
+    unit_amount = Column(Money, nullable=False)
+    personal_amount = Column(Money, nullable=False)
+    back_payment = Column(Boolean, nullable=False, default=False)  # 补缴
+    late_fee = Column(Money, nullable=False, default=0)
+    paid = Column(Boolean, nullable=False, default=False)
+    paid_at = Column(DateTime)
+    bill_id = Column(Integer, ForeignKey("bill.id"))
+    declaration_id = Column(Integer, ForeignKey("declaration.id"))
+
+    person = relationship("Person")
+    unit = relationship("Unit")
+    insurance = relationship("Insurance")
+
+
+class UnitContribution(Model):
+    """Per unit, 险种 and month: the totals the 单位缴费历史 (E4) shows, kept by the assessment."""
+
+    __tablename__ = "unit_contribution"
+    __table_args__ = (UniqueConstraint("unit_id", "month", "insurance_id"),)
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("unit.id"), nullable=False)
+    insurance_id = Column(Integer, ForeignKey("insurance.id"), nullable=False)
+    month = Column(Month, nullable=False)
+    persons = Column(Integer, nullable=False, default=0)
+    base_total = Column(Money, nullable=False, default=0)
+    unit_amount = Column(Money, nullable=False, default=0)
+    personal_amount = Column(Money, nullable=False, default=0)
+    late_fee = Column(Money, nullable=False, default=0)
+    total = Column(Money, nullable=False, default=0)
+    paid_amount = Column(Money, nullable=False, default=0)
+    status = Column(String(10), nullable=False, default="unpaid")  # unpaid | partial | paid
+
+    unit = relationship("Unit")
+    insurance = relationship("Insurance")
+
+
+class Bill(Model):
+    """缴费单据 (D3): one period and a chosen set of 险种."""
+
+    __tablename__ = "bill"
+    __table_args__ = (Index("ix_bill_unit_status", "unit_id", "status"),)
+    id = Column(Integer, primary_key=True)
+    bill_no = Column(String(30), unique=True, nullable=False)
+    unit_id = Column(Integer, ForeignKey("unit.id"), nullable=False)
+    kind = Column(String(15), nullable=False, default="regular")  # regular | back_payment
+    period_start = Column(Month, nullable=False)
+    period_end = Column(Month, nullable=False)
+    insurance_codes = Column(String(40), nullable=False)  # "110,210,310"
+    amount = Column(Money, nullable=False)
+    late_fee = Column(Money, nullable=False, default=0)
+    total = Column(Money, nullable=False)
+    status = Column(String(10), nullable=False, default="unpaid", index=True)
+    # unpaid 未支付 | paying 支付中 | paid 已支付 | failed 支付失败 | void 已作废
+    due_date = Column(Date)
+    created_at = Column(DateTime, nullable=False, default=datetime.now)
+    paid_at = Column(DateTime)
+
+    unit = relationship("Unit")
+    payments = relationship("Payment", back_populates="bill")
+
+    def __repr__(self):
+        return self.bill_no
+
+
+class Payment(Model):
+    """One attempt to pay a bill through the bank gateway; the callback is idempotent by trade_no."""
+
+    __tablename__ = "payment"
+    id = Column(Integer, primary_key=True)
+    bill_id = Column(Integer, ForeignKey("bill.id"), nullable=False, index=True)
+    trade_no = Column(String(40), unique=True, nullable=False)
+    amount = Column(Money, nullable=False)
+    status = Column(String(10), nullable=False, default="pending")
+    # pending | success | failed | abandoned
+    channel = Column(String(20), nullable=False, default="demo_bank")
+    bank_ref = Column(String(60))
+    callback_payload = Column(Json)
+    created_at = Column(DateTime, nullable=False, default=datetime.now)
+    finished_at = Column(DateTime)
+
+    bill = relationship("Bill", back_populates="payments")

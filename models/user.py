@@ -1,0 +1,16 @@
+"""The login account, extended with its unit and the state FAB does not keep."""
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import relationship
+
+
+class ShebaoUser(User):
+    __tablename__ = "ab_user"
+    unit_id = Column(Integer, ForeignKey("unit.id"), index=True)
+    activated = Column(Boolean, nullable=False, default=True)
+    must_change_password = Column(Boolean, nullable=False, default=False)
+    locked_until = Column(DateTime)
+    initial_password_hash = Column(String(256))
+    password_changed_at = Column(DateTime)
+
+    unit = relationship("Unit", foreign_keys=[unit_id])

@@ -1,0 +1,58 @@
+"""Fee months as YYYYMM ints (202403): they sort, compare and store like the paper forms write them."""
+from collections.abc import Iterator
+from datetime import date
+
+from rules.errors import InvalidMonth
+
+FIRST_YEAR = 1900
+LAST_YEAR = 9999
+
+
+def validate_month(month: int) -> int:
+    # bool is an int subclass; True would otherwise pass as month 1 of year 0 and fail far away.
+    if not isinstance(month, int) or isinstance(month, bool):
+        raise InvalidMonth(f"年月无效，应为YYYYMM整数：{month!r}")
+    year, mm = divmod(month, 100)
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= mm <= 12):
+        raise InvalidMonth(f"年月无效，应为YYYYMM：{month}")
+    return month
+
+
+def to_month(day: date) -> int:
+    return day.year * 100 + day.month
+
+
+def month_start(month: int) -> date:
+    validate_month(month)
+    return date(month // 100, month % 100, 1)
+
+
+def _index(month: int) -> int:
+    # Counting months from year 0 turns month arithmetic into plain integer arithmetic.
+    validate_month(month)
+    return (month // 100) * 12 + (month % 100 - 1)
+
+
+def _from_index(index: int) -> int:
+    year, zero_based = divmod(index, 12)
+    return validate_month(year * 100 + zero_based + 1)
+
+
+def add_months(month: int, n: int) -> int:
+    return _from_index(_index(month) + n)
+
+
+def months_between(start: int, end: int) -> int:
+    """Signed distance: months_between(202401, 202403) == 2; negative when end is earlier."""
+    return _index(end) - _index(start)
+
+
+def month_range(first: int, last: int) -> Iterator[int]:
+    """Every month from first to last, both included; empty when last is before first."""
+    for offset in range(months_between(first, last) + 1):
+        yield add_months(first, offset)
+
+
+def month_count(first: int, last: int) -> int:
+    """How many months a period first..last covers, both ends included (0 if reversed)."""
+    return max(months_between(first, last) + 1, 0)

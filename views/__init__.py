@@ -1,0 +1,5 @@
+"""Every view is added here, in one place, in menu order."""
+
+
+def register(appbuilder) -> None:
+    pass

@@ -1,0 +1,5 @@
+from flask_appbuilder import IndexView
+
+
+class HomeView(IndexView):
+    pass
