@@ -23,13 +23,16 @@ def _instance_path():
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
     from app import cli, hardening
-    from app.extensions import appbuilder, csrf, db, limiter, migrate
+    from flask_appbuilder import AppBuilder
+
+    from app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         import views
 

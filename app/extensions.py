@@ -1,5 +1,8 @@
-"""The Flask extensions, created unbound so the app factory can attach them."""
-from flask_appbuilder import AppBuilder
+"""The Flask extensions, created unbound so the app factory can attach them.
+
+AppBuilder is not among them: it keeps the registered views on itself, so each app gets its
+own (``current_app.appbuilder``), and tests may build several apps in one process.
+"""
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,7 +10,6 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 db = SQLA()
-appbuilder = AppBuilder(update_perms=False)
 migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
