@@ -21,10 +21,10 @@ def test_pension_on_the_shandong_floor():
 
 
 def test_each_share_rounds_half_up_on_its_own():
-    # 3333.50 × 0.007 = 23.3345 → 23.33; × 0.003 = 10.0005 → 10.00 (half-up would also give 10.00? no: 10.0005 → 10.00)
+    # 3333.50 × 0.007 = 23.3345 → 23.33; × 0.003 = 10.0005 → 10.00
     unit, personal = monthly_amounts(Decimal("3333.50"), Decimal("0.007"), Decimal("0.003"))
     assert (unit, personal) == (Decimal("23.33"), Decimal("10.00"))
-    # 1250.50 × 0.002 = 2.501; 4125 × 0.002 = 8.25; 2502.50 × 0.002 = 5.005 → 5.01 (half-up, not banker's 5.00)
+    # 2502.50 × 0.002 = 5.005 → 5.01 half-up (banker's rounding would give 5.00)
     assert monthly_amounts(Decimal("2502.50"), Decimal("0.002"), Decimal("0")) == (Decimal("5.01"), Decimal("0.00"))
 
 

@@ -21,7 +21,7 @@ def test_shandong_2018_example():
 
 
 def test_limits_are_whole_yuan_rounded_half_up():
-    # 12 × 1000.5 / … : annual 20010 → monthly 1667.5 → 100 % rounds up to 1668.
+    # annual 20010 → monthly 1667.5 → rounds half-up to 1668.
     floor, cap = year_limits(Decimal("20010"), Decimal("100"), Decimal("100"))
     assert floor == cap == Decimal("1668")
     assert floor.as_tuple().exponent == 0
