@@ -6,22 +6,16 @@ because the server is shared with other runs on the machine.
 """
 import os
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.support import login, make_app
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgresql")
 DEMO_PERSONS = int(os.environ.get("TEST_DEMO_PERSONS", "400"))
 
-PASSWORDS = {
-    "37010000001": "Demo@2026",
-    "37010000002": "Demo@2026",
-    "37010000004": "Demo@2026",
-    "reviewer": "Review@2026",
-    "admin": "Admin@2026",
-}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -49,23 +43,6 @@ def database_url(tmp_path_factory):
     admin.dispose()
 
 
-def make_app(database_url: str, instance_dir: Path, **overrides):
-    from app import create_app
-
-    settings = dict(
-        APP_ENV="testing",
-        TESTING=True,
-        SQLALCHEMY_DATABASE_URI=database_url,
-        UPLOAD_DIR=str(instance_dir / "uploads"),
-        CAPTCHA_ENABLED=False,
-        WTF_CSRF_ENABLED=False,
-        AUTH_RATE_LIMITED=False,
-        SERVER_NAME=None,
-    )
-    settings.update(overrides)
-    return create_app(**settings)
-
-
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     """The app on a migrated database holding the demo city (small by default)."""
@@ -90,14 +67,6 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def login(client, username: str, password: str | None = None):
-    """Log in through FAB's form; returns the response of the login POST."""
-    password = password or PASSWORDS[username]
-    return client.post(
-        "/login/", data={"username": username, "password": password}, follow_redirects=False
-    )
 
 
 @pytest.fixture

@@ -1,0 +1,46 @@
+"""A real browser (Playwright driving Debian's /usr/bin/chromium) against the app served on a
+free 127.0.0.1 port from a thread, on the suite's own database, with CSRF switched on."""
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.support import make_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url, tmp_path_factory):
+    """The demo app (already loaded by the ``app`` fixture) served over HTTP."""
+    served = make_app(database_url, tmp_path_factory.mktemp("e2e"), WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
