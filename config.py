@@ -72,6 +72,8 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
+    PROXY_FIX = _flag("PROXY_FIX", APP_ENV == "production")
+
     PAGE_SIZE = 20
 
 

@@ -22,21 +22,23 @@ def _instance_path():
 
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
-    from app import cli, hardening
+    from app import account_gate, cli, hardening
     from flask_appbuilder import AppBuilder
 
-    from app.extensions import csrf, db, limiter, migrate
+    from app.extensions import csrf, db, migrate
+    from app.security import limit_api_login
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         import views
 
         views.register(appbuilder)
+        limit_api_login(appbuilder)
+    account_gate.init_app(app)
     hardening.init_app(app)
     cli.init_app(app)
 

@@ -1,0 +1,43 @@
+"""Image captcha for login, registration and activation (A5), drawn by the ``captcha`` package.
+
+The answer lives in the signed session as a hash and is removed by the first check, so an image
+answers once. CAPTCHA_ENABLED=0 switches checking off (tests and automated checks only; config
+refuses it in production)."""
+import hashlib
+import secrets
+import string
+
+from captcha.image import ImageCaptcha
+from flask import current_app, session
+
+SESSION_KEY = "captcha_hash"
+# No 0/O, 1/I/L: people read these from a distorted image.
+ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "0O1IL")
+LENGTH = 4
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("CAPTCHA_ENABLED", True))
+
+
+def new_text() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def new_image() -> bytes:
+    """A fresh challenge: remembers its answer and returns the PNG to show."""
+    text = new_text()
+    session[SESSION_KEY] = _hash(text)
+    return ImageCaptcha(width=120, height=44).generate(text, format="png").getvalue()
+
+
+def check(answer: str | None) -> bool:
+    if not enabled():
+        return True
+    expected = session.pop(SESSION_KEY, None)
+    return bool(expected and answer and secrets.compare_digest(expected, _hash(answer)))
+
+
+def _hash(text: str) -> str:
+    salt = current_app.config["SECRET_KEY"]
+    return hashlib.sha256(f"{salt}:{text.strip().upper()}".encode()).hexdigest()

@@ -1,0 +1,92 @@
+"""A4 险种关联 with an SMS code, A7 password reset by SMS, A8 账号设置."""
+from sqlalchemy import select
+
+from models.unit import Unit, UnitInsurance
+from tests.accounts.conftest import last_code, register
+from tests.support import login
+
+
+def business_no(app, unit_no, code):
+    from app.extensions import db
+    from models.reference import Insurance
+
+    with app.app_context():
+        return db.session.scalar(
+            select(UnitInsurance.business_no).join(Unit).join(Insurance)
+            .where(Unit.unit_no == unit_no, Insurance.code == code))
+
+
+def ready_client(app, unit_no):
+    """Registered for 养老, activated, password changed."""
+    client = app.test_client()
+    initial = register(client)
+    login(client, unit_no, initial)
+    client.post("/account/activate/send/")
+    client.post("/account/activate/", data={"code": last_code(app)})
+    from app.extensions import db
+    from models.sms import SmsCode
+
+    with app.app_context():  # the next send would otherwise wait out the 1-minute limit
+        for row in db.session.scalars(select(SmsCode)):
+            row.created_at = row.created_at.replace(year=2000)
+        db.session.commit()
+    client.post("/account/password/", data={
+        "current": initial, "new": "Canyin2026ok", "repeat": "Canyin2026ok"})
+    return client
+
+
+def test_link_injury_insurance_with_a_code(app, fresh_unit3):
+    client = ready_client(app, fresh_unit3)
+    number = business_no(app, fresh_unit3, "410")
+    settings = client.get("/account/").get_data(as_text=True)
+    assert number in settings and "未关联" in settings
+    page = client.post("/account/link/", data={"business_no": number, "action": "lookup"})
+    assert "工伤保险" in page.get_data(as_text=True)
+    client.post("/account/link/", data={"business_no": number, "action": "send"})
+    wrong = client.post("/account/link/", data={"business_no": number, "action": "confirm",
+                                               "code": "999999" if last_code(app) != "999999"
+                                               else "111111"})
+    assert "验证码错误" in wrong.get_data(as_text=True)
+    done = client.post("/account/link/", data={"business_no": number, "action": "confirm",
+                                              "code": last_code(app)})
+    assert done.status_code == 302
+    from app.extensions import db
+
+    with app.app_context():
+        row = db.session.scalar(select(UnitInsurance).where(UnitInsurance.business_no == number))
+        assert row.linked is True
+
+
+def test_another_units_business_number_cannot_be_linked(app, fresh_unit3):
+    client = ready_client(app, fresh_unit3)
+    foreign = business_no(app, "37010000001", "410")
+    page = client.post("/account/link/", data={"business_no": foreign, "action": "lookup"})
+    text = page.get_data(as_text=True)
+    assert "未找到本单位" in text and "济南示例科技" not in text
+
+
+def test_password_reset_by_sms(app, fresh_unit3):
+    ready_client(app, fresh_unit3)
+    client = app.test_client()
+    sent = client.post("/reset/", data={"login": fresh_unit3, "action": "send"})
+    assert "138****0003" in sent.get_data(as_text=True)
+    weak = client.post("/reset/", data={"login": fresh_unit3, "action": "reset",
+                                        "code": last_code(app), "new": "short",
+                                        "repeat": "short"})
+    assert "密码长度" in weak.get_data(as_text=True)
+    done = client.post("/reset/", data={"login": fresh_unit3, "action": "reset",
+                                        "code": last_code(app), "new": "Reset2026abc",
+                                        "repeat": "Reset2026abc"})
+    assert done.status_code == 302
+    assert "/login" not in login(app.test_client(), fresh_unit3,
+                                 "Reset2026abc").headers["Location"]
+
+
+def test_reset_of_unknown_account_says_so(client):
+    page = client.post("/reset/", data={"login": "nobody-here", "action": "send"})
+    assert "账号不存在" in page.get_data(as_text=True)
+
+
+def test_settings_page_shows_unit_and_masked_phone(as_user):
+    page = as_user("37010000001").get("/account/").get_data(as_text=True)
+    assert "济南示例科技有限公司" in page and "****" in page
