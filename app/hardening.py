@@ -1,5 +1,11 @@
-"""Security headers on every response (the rest of the hardening lives in config.py)."""
-from flask import Flask
+"""Security headers on every response, and a per-request CSP nonce.
+
+FAB's templates mark every inline script with ``baselib.get_nonce()``, which calls a
+``csp_nonce()`` template global when one exists: giving it one lets the policy forbid every
+inline script that was not rendered by us in this response."""
+import secrets
+
+from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -9,9 +15,34 @@ def init_app(app: Flask) -> None:
         # from its X-Forwarded-* headers, trusted for one hop only.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", _policy(csp_nonce()))
         return response
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _policy(nonce: str) -> str:
+    # Styles stay 'unsafe-inline': FAB's templates use style attributes throughout.
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ])
