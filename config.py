@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
 
 APP_ENV = os.environ.get("APP_ENV", "development")
-DEV_SECRET = "dev-only-secret-change-me"
+DEV_SECRET = "dev-only-secret-change-me-before-production"
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -10,6 +10,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from tests.account_support import fresh_unit3  # noqa: F401  (a fixture)
 from tests.support import login, make_app
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")

@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 
 from models.audit import AuditLog
 from models.sms import SmsCode, SmsMessage
-from tests.accounts.conftest import PHONE3, last_code, register
+from tests.account_support import PHONE3, last_code, register
 from tests.support import login
 
 NEW_PASSWORD = "Canyin2026ok"

@@ -1,19 +1,9 @@
 """A4 险种关联 with an SMS code, A7 password reset by SMS, A8 账号设置."""
 from sqlalchemy import select
 
-from models.unit import Unit, UnitInsurance
-from tests.accounts.conftest import last_code, register
+from models.unit import UnitInsurance
+from tests.account_support import business_no, last_code, register
 from tests.support import login
-
-
-def business_no(app, unit_no, code):
-    from app.extensions import db
-    from models.reference import Insurance
-
-    with app.app_context():
-        return db.session.scalar(
-            select(UnitInsurance.business_no).join(Unit).join(Insurance)
-            .where(Unit.unit_no == unit_no, Insurance.code == code))
 
 
 def ready_client(app, unit_no):

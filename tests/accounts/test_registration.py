@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from models.user import ShebaoUser
-from tests.accounts.conftest import register
+from tests.account_support import register
 
 
 def count_users(app):

@@ -1,11 +1,14 @@
-"""Unit 37010000003 is in the registry without an account (DEMO.md): every test here starts
-from that state again, so registration can be tried as often as the tests need."""
+"""Account helpers shared by the account tests and the browser tests.
+
+Unit 37010000003 is in the registry without an account (DEMO.md): ``fresh_unit3`` puts it back in
+that state before a test, so registration can be tried as often as the tests need."""
 import re
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from models.sms import SmsCode, SmsMessage
+from models.reference import Insurance
 from models.unit import Unit, UnitInsurance
 from models.user import ShebaoUser
 
@@ -52,3 +55,12 @@ def register(client, unit_no: str = UNIT3, insurance: str = "110"):
     assert "济南示例餐饮有限公司" in page
     done = client.post("/register/save/").get_data(as_text=True)
     return re.search(r'id="initial-password">([^<]+)<', done).group(1)
+
+
+def business_no(app, unit_no, code):
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(
+            select(UnitInsurance.business_no).join(Unit).join(Insurance)
+            .where(Unit.unit_no == unit_no, Insurance.code == code))
