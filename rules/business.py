@@ -1,0 +1,159 @@
+"""The business registry: every 业务 declared once (FEATURES.md C1–C21).
+
+Wizards, batch import, review pages, queries and printing read a ``Business``; adding one is
+an entry here plus its effect function (registered by name in ``app/declarations/effects``).
+Pure data and pure checks: no Flask, no database.
+"""
+from dataclasses import dataclass, field as dc_field
+from datetime import date
+
+from rules import business_checks as checks
+from rules.errors import RuleError
+from rules.fields import Field, clean
+
+INSURANCE_CODES = ("110", "210", "310", "410", "510")
+
+
+@dataclass(frozen=True)
+class MaterialType:
+    code: str
+    name: str
+    required: bool = False  # 是否必扫
+
+
+@dataclass(frozen=True)
+class Business:
+    code: str
+    name: str
+    menu: str  # the menu the wizard sits in
+    fields: tuple
+    subject: str = "person"  # person (one item per person) | unit (the unit itself)
+    person_source: str = "new"  # new: typed ID number | staff: picked from current staff
+    insurance_scope: tuple = INSURANCE_CODES
+    materials: tuple = ()
+    batch: bool = False
+    auto_review: bool = False
+    effect: str = ""
+    print_form: str | None = None
+    checks: tuple = ()
+    description: str = ""
+    extra: dict = dc_field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def validate(business: Business, payload: dict, choices: dict, today: date):
+    """Every field cleaned, then the cross-field checks; returns (clean, errors by field)."""
+    cleaned, errors = {}, {}
+    for f in business.fields:
+        try:
+            cleaned[f.name] = clean(f, payload.get(f.name), choices)
+        except RuleError as refused:
+            errors[f.name] = str(refused)
+    if not errors:
+        for check in business.checks:
+            for name, message in check(cleaned, today).items():
+                errors.setdefault(name, message)
+    return cleaned, errors
+
+
+ID = Field("id_number", "社会保障号码", "id_number")
+NAME = Field("name", "姓名", "name")
+SOCIAL = "社会保险申报"
+OTHER = "其他申报"
+
+ID_CARD = MaterialType("id_card", "身份证复印件", required=True)
+CONTRACT = MaterialType("contract", "劳动合同", required=True)
+TERMINATION = MaterialType("termination", "解除/终止劳动合同证明", required=True)
+CHANGE_PROOF = MaterialType("change_proof", "变更证明材料", required=True)
+OTHER_PROOF = MaterialType("other", "其他材料")
+
+BUSINESSES = {b.code: b for b in (
+    Business(
+        "C1", "在职增员", SOCIAL, batch=True, effect="enroll", print_form="enrollment_roster",
+        description="新参保或续保人员增员；录入身份证号码后已知人员的信息自动带出。",
+        fields=(
+            ID, NAME,
+            Field("gender", "性别", "choice", source="gender"),
+            Field("birth_date", "出生日期", "date"),
+            Field("nation", "民族", "choice", source="nation", required=False),
+            Field("retirement_category", "退休年龄类别", "choice", source="retirement_category"),
+            Field("phone", "手机号码", "phone"),
+            Field("address", "通讯地址", required=False, max_length=200),
+            Field("employment_form", "用工形式", "choice", source="employment_form"),
+            Field("person_category", "人员类别", "choice", source="person_category"),
+            Field("add_reason", "增加原因", "choice", source="change_reason:add"),
+            Field("start_month", "增员年月", "month"),
+            Field("insurances", "参保险种", "insurances", help="险种代码，逗号分隔，如110,210,310"),
+            Field("wage", "月缴费工资", "money"),
+            Field("back_pay", "追溯补缴", "flag", required=False),
+        ),
+        materials=(ID_CARD, CONTRACT, OTHER_PROOF),
+        checks=(checks.person_matches_id, checks.enrollment_month, checks.below_retirement_age),
+    ),
+    Business(
+        "C2", "在职减员", SOCIAL, person_source="staff", batch=True, effect="reduce",
+        print_form="reduction_roster",
+        fields=(ID, NAME,
+                Field("reduce_reason", "减员原因", "choice", source="change_reason:reduce"),
+                Field("end_month", "减员年月", "month")),
+        materials=(TERMINATION, OTHER_PROOF),
+        checks=(checks.reduction_month,),
+    ),
+    Business(
+        "C2R", "离退休人员减员", SOCIAL, person_source="retired", effect="reduce",
+        print_form="reduction_roster",
+        fields=(ID, NAME,
+                Field("reduce_reason", "减员原因", "choice", source="change_reason:reduce"),
+                Field("end_month", "减员年月", "month")),
+        materials=(OTHER_PROOF,),
+        checks=(checks.reduction_month,),
+    ),
+    Business(
+        "C6", "单位基本信息变更", OTHER, subject="unit", effect="change_unit",
+        fields=(Field("name", "单位名称", max_length=200),
+                Field("address", "单位地址", max_length=200),
+                Field("postcode", "邮政编码", required=False, max_length=6),
+                Field("legal_person", "法定代表人", "name"),
+                Field("contact_name", "专管员姓名", "name"),
+                Field("contact_phone", "专管员手机", "phone")),
+        materials=(CHANGE_PROOF,),
+    ),
+    Business(
+        "C7", "人员基本信息变更", OTHER, person_source="staff", effect="change_person",
+        fields=(ID, NAME,
+                Field("new_name", "变更后姓名", "name", required=False),
+                Field("phone", "手机号码", "phone", required=False),
+                Field("address", "通讯地址", required=False, max_length=200),
+                Field("nation", "民族", "choice", source="nation", required=False)),
+        materials=(CHANGE_PROOF,),
+        checks=(checks.something_changes,),
+    ),
+    Business(
+        "C8", "人员险种增加/减少", OTHER, person_source="staff", effect="change_insurances",
+        fields=(ID, NAME,
+                Field("direction", "变更类型", "choice", source="insurance_direction"),
+                Field("insurances", "变更险种", "insurances", help="险种代码，逗号分隔"),
+                Field("month", "变更年月", "month")),
+        materials=(OTHER_PROOF,),
+    ),
+    Business(
+        "C9", "减员原因变更", OTHER, person_source="reduced", effect="change_reduce_reason",
+        fields=(ID, NAME,
+                Field("reduce_reason", "变更后减员原因", "choice", source="change_reason:reduce")),
+        materials=(CHANGE_PROOF,),
+    ),
+    Business(
+        "C10", "中断转退休", "退休管理", person_source="reduced", effect="interruption_to_retired",
+        fields=(ID, NAME, Field("retire_month", "退休年月", "month")),
+        materials=(ID_CARD, OTHER_PROOF),
+    ),
+)}
+
+
+def get(code: str) -> Business:
+    try:
+        return BUSINESSES[code]
+    except KeyError:
+        raise RuleError(f"未知业务类型：{code}") from None

@@ -1,0 +1,144 @@
+"""Field kinds of the business registry and their validators, shared by the wizards and the
+Excel import (one validator per kind, so a row is judged the same way on both paths).
+
+``clean(field, raw, choices)`` returns the stored value or raises RuleError with the reason.
+``choices`` maps a field's ``source`` (e.g. ``"change_reason:add"``) to the codes allowed.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from rules import id_number
+from rules.errors import RuleError
+from rules.months import validate_month
+
+NAME_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z·• .]{0,48}$")
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+INSURANCE_CODES = frozenset({"110", "210", "310", "410", "510"})
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # id_number name text month date choice phone money flag insurances
+    required: bool = True
+    source: str | None = None  # for choice: which code list
+    max_length: int = 100
+    help: str = ""
+
+
+def clean(field: Field, raw, choices: dict[str, dict[str, str]] | None = None):
+    value = _text(raw)
+    if value in ("", None):
+        if field.required:
+            raise RuleError(f"{field.label}不能为空")
+        return None
+    cleaner = _CLEANERS[field.kind]
+    return cleaner(field, value, choices or {})
+
+
+def _text(raw):
+    if raw is None:
+        return None
+    if isinstance(raw, (int, Decimal, date, bool)):
+        return raw
+    # Full-width characters and stray spaces come with text pasted from Word or Excel.
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+def _id_number(field, value, choices):
+    return id_number.normalize(value)
+
+
+def _name(field, value, choices):
+    if not NAME_RE.match(value):
+        raise RuleError(f"{field.label}只能包含汉字、字母和间隔号，最长50个字符")
+    return value
+
+
+def _plain(field, value, choices):
+    value = str(value)
+    if len(value) > field.max_length:
+        raise RuleError(f"{field.label}不能超过{field.max_length}个字符")
+    return value
+
+
+def _month(field, value, choices):
+    if isinstance(value, (date, datetime)):
+        return value.year * 100 + value.month
+    text = str(value).replace("-", "").replace("/", "").replace("年", "").replace("月", "")
+    if not text.isdigit() or len(text) not in (5, 6):
+        raise RuleError(f"{field.label}格式应为YYYY-MM，如2026-11")
+    if len(text) == 5:  # 2026-1 → 202601
+        text = text[:4] + "0" + text[4]
+    try:
+        return validate_month(int(text))
+    except RuleError:
+        raise RuleError(f"{field.label}不是有效的年月") from None
+
+
+def _date(field, value, choices):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).replace("/", "-"))
+    except ValueError:
+        raise RuleError(f"{field.label}格式应为YYYY-MM-DD") from None
+
+
+def _choice(field, value, choices):
+    allowed = choices.get(field.source or "")
+    if allowed is None:
+        raise RuleError(f"{field.label}缺少可选项")
+    value = str(value)
+    if value in allowed:
+        return value
+    by_name = {name: code for code, name in allowed.items()}
+    if value in by_name:  # a template may carry the name instead of the code
+        return by_name[value]
+    raise RuleError(f"{field.label}“{value}”不在可选范围内")
+
+
+def _phone(field, value, choices):
+    if not PHONE_RE.match(str(value)):
+        raise RuleError(f"{field.label}应为11位手机号码")
+    return str(value)
+
+
+def _money(field, value, choices):
+    try:
+        amount = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        raise RuleError(f"{field.label}应为金额") from None
+    if amount < 0 or amount >= Decimal("1e10") or amount != amount.quantize(Decimal("0.01")):
+        raise RuleError(f"{field.label}应为不小于0、最多两位小数的金额")
+    return amount
+
+
+def _insurances(field, value, choices):
+    codes = sorted({c.strip() for c in str(value).replace("，", ",").split(",") if c.strip()})
+    unknown = [c for c in codes if c not in INSURANCE_CODES]
+    if unknown or not codes:
+        raise RuleError(f"{field.label}无效：{'、'.join(unknown) or '未选择险种'}")
+    return ",".join(codes)
+
+
+def _flag(field, value, choices):
+    text = str(value).lower()
+    if text in ("1", "true", "y", "yes", "on", "是"):
+        return True
+    if text in ("0", "false", "n", "no", "off", "否"):
+        return False
+    raise RuleError(f"{field.label}应为“是”或“否”")
+
+
+_CLEANERS = {
+    "id_number": _id_number, "name": _name, "text": _plain, "month": _month, "date": _date,
+    "choice": _choice, "phone": _phone, "money": _money, "flag": _flag,
+    "insurances": _insurances,
+}
