@@ -1,5 +1,13 @@
 """Helpers the fixtures and tests share (kept out of conftest.py so they can be imported)."""
+import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+
+import sqlalchemy as sa
+
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+DEMO_PERSONS = int(os.environ.get("TEST_DEMO_PERSONS", "400"))
 
 PASSWORDS = {
     "37010000001": "Demo@2026",
@@ -25,6 +33,47 @@ def make_app(database_url: str, instance_dir: Path, **overrides):
     )
     settings.update(overrides)
     return create_app(**settings)
+
+
+@contextmanager
+def throwaway_database(server_url: str, folder: Path):
+    """A new empty database: a SQLite file in ``folder``, or on the PostgreSQL server named by
+    ``server_url`` a database with a unique name, dropped afterwards (the server is shared)."""
+    if not server_url.startswith("postgresql"):
+        yield f"sqlite:///{folder / 'test.db'}"
+        return
+    name = f"shebao_test_{uuid.uuid4().hex[:10]}"
+    server = sa.make_url(server_url)
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def demo_app(database_url: str, instance_dir: Path, persons: int, **overrides):
+    """The app on a freshly migrated database holding the demo city."""
+    from flask_migrate import upgrade
+
+    from app.demo import load_demo
+
+    app = make_app(database_url, instance_dir, **overrides)
+    with app.app_context():
+        upgrade()
+        load_demo(persons=persons)
+    return app
+
+
+def close_app(app) -> None:
+    with app.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
 
 
 def login(client, username: str, password: str | None = None):

@@ -1,0 +1,250 @@
+"""Commands on declarations. Each validates, then changes state in one transaction together
+with its DeclarationEvent, its audit row and (on approval) the business effect. Views call
+these and show a DomainError's message; they never commit themselves."""
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import audit
+from app.declarations import effects, guards
+from app.declarations.choices import load_choices
+from app.declarations.serial import next_serial
+from app.errors import DomainError, Invalid, NotFound
+from app.extensions import db
+from models.declaration import Declaration, DeclarationEvent, DeclarationItem, Material
+from models.unit import Unit
+from rules import business as registry
+from rules import workflow
+from rules.errors import RuleError
+
+
+class Conflict(DomainError):
+    status = 409
+    message = "该申报已被他人处理，请刷新后查看最新状态"
+
+
+class ItemErrors(Invalid):
+    """Field errors of one item: ``errors`` maps field name to reason."""
+
+    def __init__(self, errors: dict):
+        self.errors = errors
+        super().__init__("；".join(errors.values()))
+
+
+def validate_item(business, unit_id: int, payload: dict, today: date | None = None,
+                  except_declaration=None) -> dict:
+    """The cleaned payload of one person, or ItemErrors naming each bad field."""
+    cleaned, errors = registry.validate(business, payload, load_choices(), today or date.today())
+    number = cleaned.get("id_number")
+    if not errors and number:
+        refusal = guards.for_business(business, unit_id, [number], except_declaration)
+        if number in refusal:
+            errors["id_number"] = refusal[number]
+    if errors:
+        raise ItemErrors(errors)
+    return _json_safe(cleaned)
+
+
+def create(unit_id: int, business_code: str, user, payload: dict) -> Declaration:
+    """A draft with one item (or, for a unit business, the unit's new facts)."""
+    business = registry.get(business_code)
+    cleaned = validate_item(business, unit_id, payload)
+    declaration = Declaration(
+        serial_no=next_serial(), unit_id=unit_id, business_code=business.code,
+        status=workflow.DRAFT, created_by_id=user.id, wizard_step="materials",
+        insurance_codes=cleaned.get("insurances"), item_count=0)
+    if business.subject == "unit":
+        declaration.payload = cleaned
+    else:
+        declaration.items.append(_item(1, cleaned))
+        declaration.item_count = 1
+    db.session.add(declaration)
+    db.session.flush()
+    _event(declaration, "create", None, workflow.DRAFT, user)
+    db.session.commit()
+    return declaration
+
+
+def update(declaration: Declaration, user, payload: dict) -> Declaration:
+    """修改 before submission: the same checks as creation, on the same draft."""
+    _require(declaration, {workflow.DRAFT}, "修改")
+    business = registry.get(declaration.business_code)
+    cleaned = validate_item(business, declaration.unit_id, payload,
+                            except_declaration=declaration.id)
+    if business.subject == "unit":
+        declaration.payload = cleaned
+    else:
+        item = declaration.items[0]
+        item.payload, item.id_number, item.name = cleaned, cleaned["id_number"], cleaned["name"]
+        declaration.insurance_codes = cleaned.get("insurances")
+    _event(declaration, "update", workflow.DRAFT, workflow.DRAFT, user)
+    return _commit(declaration)
+
+
+def submit(declaration: Declaration, user) -> Declaration:
+    business = registry.get(declaration.business_code)
+    _check("submit", declaration, workflow.EMPLOYER)
+    missing = missing_materials(declaration)
+    if missing:
+        raise Invalid(f"请先上传必扫材料：{'、'.join(missing)}")
+    numbers = [i.id_number for i in declaration.items if i.id_number]
+    refusals = guards.unfinished(business, numbers, except_declaration=declaration.id)
+    if refusals:
+        raise Invalid(next(iter(refusals.values())))
+    _fire(declaration, "submit", workflow.EMPLOYER, user)
+    declaration.submitted_at, declaration.returned = datetime.now(), False
+    _commit(declaration)
+    return auto_review(declaration)
+
+
+def auto_review(declaration: Declaration) -> Declaration:
+    """VIP units and auto-review businesses are decided at once, by rule (G2)."""
+    business = registry.get(declaration.business_code)
+    unit = db.session.get(Unit, declaration.unit_id)
+    if not (unit.vip or business.auto_review):
+        return declaration
+    rule = "VIP单位自动审核" if unit.vip else f"{business.name}系统自动审核"
+    numbers = [i.id_number for i in declaration.items if i.id_number]
+    refusals = guards.for_business(business, unit.id, numbers, declaration.id)
+    for item in declaration.items:
+        reason = refusals.get(item.id_number)
+        item.status = "rejected" if reason else "approved"
+        item.result_message = reason or "自动审核通过"
+    name = workflow.decision_for([i.status == "approved" for i in declaration.items] or [True])
+    name = {"approve": "auto_approve"}.get(name, "auto_reject")
+    _fire(declaration, name, workflow.SYSTEM, None, message=rule)
+    declaration.auto_decided, declaration.decision_rule = True, rule
+    declaration.decided_at = datetime.now()
+    if name == "auto_approve":
+        effects.apply(business, declaration, declaration.items)
+    else:
+        declaration.returned, declaration.return_reason = True, "；".join(refusals.values())
+    return _commit(declaration)
+
+
+def void(declaration, user) -> Declaration:
+    _fire(declaration, "void", workflow.EMPLOYER, user)
+    return _commit(declaration)
+
+
+def reopen(declaration, user) -> Declaration:
+    """A rejected declaration back to 待办: editable, 回退标志 and reason kept."""
+    _fire(declaration, "reopen", workflow.EMPLOYER, user)
+    declaration.read = True
+    for item in declaration.items:
+        item.status, item.result_message = "pending", None
+    return _commit(declaration)
+
+
+def claim(declaration, user) -> Declaration:
+    _fire(declaration, "claim", workflow.REVIEWER, user)
+    declaration.reviewer_id, declaration.claimed_at = user.id, datetime.now()
+    return _commit(declaration)
+
+
+def release(declaration, user) -> Declaration:
+    _fire(declaration, "release", workflow.REVIEWER, user)
+    declaration.reviewer_id, declaration.claimed_at = None, None
+    return _commit(declaration)
+
+
+def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> Declaration:
+    """Approve, reject or partly approve: ``results`` maps item id to approved or not."""
+    business = registry.get(declaration.business_code)
+    if declaration.reviewer_id not in (None, user.id):
+        raise Invalid("该申报已由其他审核员受理")
+    items = declaration.items or []
+    if business.subject == "person" and set(results) != {i.id for i in items}:
+        raise Invalid("请对每一条明细给出审核结果")
+    verdicts = [results[i.id] for i in items] if items else [bool(results.get(0, True))]
+    name = workflow.decision_for(verdicts)
+    if name != "approve" and not (opinion or "").strip():
+        raise Invalid("审核不通过时必须填写审核意见")
+    _fire(declaration, name, workflow.REVIEWER, user, message=opinion)
+    for item in items:
+        item.status = "approved" if results[item.id] else "rejected"
+        item.result_message = None if results[item.id] else (opinion or None)
+    declaration.opinion, declaration.decided_at = opinion or None, datetime.now()
+    declaration.read = False
+    if name == "reject":
+        declaration.returned, declaration.return_reason = True, opinion
+    effects.apply(business, declaration, [i for i in items if i.status == "approved"])
+    return _commit(declaration)
+
+
+def mark_read(declaration, user) -> Declaration:
+    if not workflow.can_mark_read(declaration.status):
+        raise Invalid("只有已办结的申报可以设为已读")
+    if not declaration.read:
+        declaration.read = True
+        _event(declaration, "read", declaration.status, declaration.status, user)
+        _commit(declaration)
+    return declaration
+
+
+def missing_materials(declaration) -> list[str]:
+    business = registry.get(declaration.business_code)
+    have = set(db.session.scalars(select(Material.material_type).where(
+        Material.declaration_id == declaration.id, Material.replaced.is_(False))))
+    return [m.name for m in business.materials if m.required and m.code not in have]
+
+
+def load(declaration_id, user, unit_id=None) -> Declaration:
+    """The declaration if this user may see it: employers only their own unit's."""
+    try:
+        declaration = db.session.get(Declaration, int(declaration_id))
+    except (TypeError, ValueError, OverflowError):
+        declaration = None
+    if declaration is None or (unit_id is not None and declaration.unit_id != unit_id):
+        raise NotFound("申报不存在")
+    return declaration
+
+
+def _check(name, declaration, actor):
+    try:
+        return workflow.check(name, declaration.status, actor)
+    except RuleError as refused:
+        raise Invalid(str(refused)) from None
+
+
+def _fire(declaration, name, actor, user, message=None):
+    transition = _check(name, declaration, actor)
+    before = declaration.status
+    declaration.status = transition.target
+    _event(declaration, name, before, transition.target, user, message)
+    audit.record(f"declaration_{name}", target_type="declaration",
+                 target_id=declaration.serial_no, user=user,
+                 detail={"from": before, "to": transition.target})
+
+
+def _require(declaration, statuses, label):
+    if declaration.status not in statuses:
+        raise Invalid(f"申报当前状态为“{workflow.STATUS_NAMES[declaration.status]}”，不能{label}")
+
+
+def _event(declaration, action, before, after, user, message=None):
+    db.session.add(DeclarationEvent(
+        declaration=declaration, action=action, from_status=before, to_status=after,
+        actor_id=getattr(user, "id", None),
+        actor_name=getattr(user, "username", None) or "系统", message=message,
+        ip=audit.client_ip(), at=datetime.now()))
+
+
+def _commit(declaration):
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict() from None
+    return declaration
+
+
+def _item(seq, cleaned) -> DeclarationItem:
+    return DeclarationItem(seq=seq, id_number=cleaned.get("id_number"), name=cleaned.get("name"),
+                           payload=cleaned, status="pending")
+
+
+def _json_safe(cleaned: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else str(v) if hasattr(v, "as_tuple")
+                else v) for k, v in cleaned.items()}
