@@ -22,6 +22,8 @@ def fresh_unit3(app):
 
     with app.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.unit_no == UNIT3))
+        db.session.execute(delete(SmsCode).where(SmsCode.phone == PHONE3))
+        db.session.execute(delete(SmsMessage).where(SmsMessage.phone == PHONE3))
         user = db.session.scalar(select(ShebaoUser).where(ShebaoUser.unit_id == unit.id))
         if user is not None:
             user.roles = []
@@ -29,8 +31,6 @@ def fresh_unit3(app):
             db.session.delete(user)
         db.session.execute(update(UnitInsurance).where(UnitInsurance.unit_id == unit.id)
                            .values(linked=False, linked_at=None))
-        db.session.execute(delete(SmsCode).where(SmsCode.phone == PHONE3))
-        db.session.execute(delete(SmsMessage).where(SmsMessage.phone == PHONE3))
         db.session.commit()
     return UNIT3
 

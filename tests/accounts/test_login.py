@@ -70,7 +70,13 @@ def test_successful_login_is_audited(app, client):
 
 
 @pytest.fixture
-def captcha_app(app, database_url, tmp_path):
+def database_url(app):
+    """The database of this package's app (a second app on it sees the same accounts)."""
+    return app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+@pytest.fixture
+def captcha_app(database_url, tmp_path):
     return make_app(database_url, tmp_path, CAPTCHA_ENABLED=True)
 
 
