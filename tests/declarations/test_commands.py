@@ -202,3 +202,19 @@ def test_two_reviewers_deciding_at_once_exactly_one_counts(app, ctx):
     claims = db.session.scalar(select(func.count(DeclarationEvent.id)).where(
         DeclarationEvent.declaration_id == declaration_id, DeclarationEvent.action == "claim"))
     assert claims == 1
+
+
+def test_cost_preview_uses_rates_in_force_and_the_unit_risk_class(ctx):
+    from decimal import Decimal
+
+    from app.declarations.cost import cost_for
+
+    employer = user(ctx, "37010000001")
+    unit = ctx.session.get(Unit, employer.unit_id)
+    month = int(date.today().strftime("%Y%m"))
+    cost = cost_for(unit, ["110", "310", "410"], "6000", month)
+    by_code = {line.code: line for line in cost.lines}
+    assert by_code["110"].unit_amount == Decimal("960.00")
+    assert by_code["110"].personal_amount == Decimal("480.00")
+    assert by_code["410"].personal_amount == Decimal("0.00") and by_code["410"].unit_amount > 0
+    assert cost.unit_total == sum(line.unit_amount for line in cost.lines)
