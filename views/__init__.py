@@ -1,5 +1,110 @@
-"""Every view is added here, in one place, in menu order."""
+"""Every view is added here, in one place, in menu order.
+
+The menu mirrors the 济南 manual: 信息查询 (E1–E8) first, 系统管理 last — FAB's own security
+views, renamed from "Security", with the code tables, registry, parameters and audit log. Menu
+names are the Chinese titles (stable: roles and permissions refer to them); labels translate.
+社会保险申报 / 社会保险缴费 / 其他申报 / 社保卡 / 退休管理 join with their issues.
+"""
+from flask_appbuilder.api import BaseApi
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _
+
+from app.extensions import csrf
+from views import admin
+from views.account import AccountView
+from views.api import QUERY_APIS
+from views.declaration_queries import (
+    DeclarationEventView,
+    DeclarationItemView,
+    DeclarationView,
+    MaterialView,
+)
+from views.login import CaptchaView
+from views.password_reset import PasswordResetView
+from views.payment_queries import BillView, ContributionView, PaymentView, UnitContributionView
+from views.registration import RegistrationView
+from views.unit_queries import StaffChangeView, UnitInfoView, UnitRateView, UnitStaffView
+
+QUERIES = _("信息查询")
+ADMIN = _("系统管理")
+
+MENU = [
+    (QUERIES, "fa-search", [
+        (UnitInfoView, "fa-building"),
+        (UnitStaffView, "fa-users"),
+        (StaffChangeView, "fa-exchange"),
+        (UnitContributionView, "fa-history"),
+        (UnitRateView, "fa-percent"),
+        (ContributionView, "fa-money"),
+        (BillView, "fa-file-text-o"),
+        (DeclarationView, "fa-tasks"),
+    ]),
+    (ADMIN, "fa-cogs", [
+        None,
+        (admin.InsuranceView, "fa-shield"),
+        (admin.ChangeReasonView, "fa-random"),
+        (admin.EmploymentFormView, "fa-briefcase"),
+        (admin.PersonCategoryView, "fa-id-badge"),
+        (admin.NationView, "fa-flag"),
+        (admin.IndustryView, "fa-industry"),
+        (admin.HospitalView, "fa-hospital-o"),
+        (admin.BankBranchView, "fa-university"),
+        None,
+        (admin.UnitRegistryView, "fa-building-o"),
+        (admin.RateView, "fa-percent"),
+        (admin.YearParameterView, "fa-calendar"),
+        None,
+        (admin.AuditLogView, "fa-history"),
+    ]),
+]
+# Lists shown inside other pages (a bill's payments, a declaration's persons …): no menu.
+EMBEDDED = [PaymentView, DeclarationItemView, MaterialView, DeclarationEventView]
+# The account pages (A1–A8): reached from the login page and the account settings, no menu.
+ACCOUNT = [CaptchaView, RegistrationView, PasswordResetView, AccountView]
 
 
 def register(appbuilder) -> None:
-    pass
+    _rename_security_menu(appbuilder.menu)
+    for view in [*ACCOUNT, *EMBEDDED]:
+        appbuilder.add_view_no_menu(view)
+    for category, icon, items in MENU:
+        for item in items:
+            if item is None:
+                if appbuilder.menu.find(name_of(category)) is not None:
+                    appbuilder.menu.add_separator(name_of(category))
+                continue
+            view, view_icon = item
+            appbuilder.add_view(view, name_of(view.list_title), icon=view_icon,
+                                label=view.list_title, category=name_of(category),
+                                category_icon=icon, category_label=category)
+    _put_last(appbuilder.menu, name_of(ADMIN))
+    for api in QUERY_APIS:
+        appbuilder.add_api(api)
+    _exempt_apis_from_csrf(appbuilder)
+
+
+def name_of(label) -> str:
+    """A menu's stable name (menu_access permissions use it): its Chinese text."""
+    with force_locale("zh"):
+        return str(label)
+
+
+def _rename_security_menu(menu) -> None:
+    """FAB files its user, role and permission views under "Security": call it 系统管理."""
+    security = menu.find("Security")
+    if security is not None:
+        security.name, security.label, security.icon = name_of(ADMIN), ADMIN, "fa-cogs"
+
+
+def _put_last(menu, name) -> None:
+    item = menu.find(name)
+    if item is not None:
+        menu.menu.remove(item)
+        menu.menu.append(item)
+
+
+def _exempt_apis_from_csrf(appbuilder) -> None:
+    """The JWT API carries no cookie session to forge: exempt it from CSRFProtect."""
+    for view in appbuilder.baseviews:
+        if isinstance(view, BaseApi) and view.blueprint is not None:
+            csrf.exempt(view.blueprint)

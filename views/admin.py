@@ -1,0 +1,147 @@
+"""系统管理 for the admin: code tables and the unit registry (G3), rates and yearly parameters (G4),
+the audit log (G6, read-only). Admin only: no ``role_access`` for anyone else (the admin role
+holds every permission)."""
+from flask_babel import lazy_gettext as _
+
+from models.audit import AuditLog
+from models.contribution import Rate, YearParameter
+from models.reference import (
+    BankBranch,
+    ChangeReason,
+    EmploymentForm,
+    Hospital,
+    Industry,
+    Insurance,
+    Nation,
+    PersonCategory,
+)
+from models.unit import Unit
+from views.datamodel import QueryInterface
+from views.filters import DATE_RANGE, MONTH_RANGE
+from views.labels import UNIT
+from views.list_view import ListView
+
+
+class AdminView(ListView):
+    role_access = {}
+
+
+class CodeTableView(AdminView):
+    """Every code table is a code, a name and an active flag, plus its own extra columns."""
+
+    list_columns = ["code", "name", "active"]
+    search_columns = ["code", "name", "active"]
+    base_order = ("code", "asc")
+
+
+class InsuranceView(CodeTableView):
+    datamodel = QueryInterface(Insurance)
+    list_title = _("险种")
+    list_columns = [*CodeTableView.list_columns, "short_name", "sort"]
+    label_columns = {"short_name": _("简称"), "sort": _("排序")}
+    base_order = ("sort", "asc")
+
+
+class ChangeReasonView(CodeTableView):
+    datamodel = QueryInterface(ChangeReason)
+    list_title = _("增减员原因")
+    list_columns = [*CodeTableView.list_columns, "kind", "voluntary"]
+    search_columns = [*CodeTableView.search_columns, "kind"]
+    label_columns = {"kind": _("类别"), "voluntary": _("本人自愿")}
+
+
+class EmploymentFormView(CodeTableView):
+    datamodel = QueryInterface(EmploymentForm)
+    list_title = _("用工形式")
+
+
+class PersonCategoryView(CodeTableView):
+    datamodel = QueryInterface(PersonCategory)
+    list_title = _("人员类别")
+
+
+class NationView(CodeTableView):
+    datamodel = QueryInterface(Nation)
+    list_title = _("民族")
+
+
+class IndustryView(CodeTableView):
+    datamodel = QueryInterface(Industry)
+    list_title = _("行业")
+    list_columns = [*CodeTableView.list_columns, "risk_class"]
+    label_columns = {"risk_class": _("工伤风险类别")}
+
+
+class HospitalView(CodeTableView):
+    datamodel = QueryInterface(Hospital)
+    list_title = _("医院")
+    list_columns = [*CodeTableView.list_columns, "level", "region", "remote"]
+    search_columns = [*CodeTableView.search_columns, "region", "remote"]
+    label_columns = {"level": _("医院等级"), "region": _("所在区域"), "remote": _("异地医院")}
+
+
+class BankBranchView(CodeTableView):
+    datamodel = QueryInterface(BankBranch)
+    list_title = _("银行网点")
+    list_columns = [*CodeTableView.list_columns, "bank_name"]
+    search_columns = [*CodeTableView.search_columns, "bank_name"]
+    label_columns = {"bank_name": _("所属银行")}
+
+
+class UnitRegistryView(AdminView):
+    """单位登记: the registry account registration links to (A1)."""
+
+    datamodel = QueryInterface(Unit)
+    list_title = _("单位登记")
+    list_columns = ["unit_no", "name", "credit_code", "industry", "contact_name",
+                    "contact_phone", "vip", "withholding", "status"]
+    search_columns = ["unit_no", "name", "credit_code", "status", "vip", "industry"]
+    label_columns = dict(UNIT)
+    show_exclude_columns = ["insurances"]
+    add_exclude_columns = edit_exclude_columns = ["insurances", "created_at"]
+    base_order = ("unit_no", "asc")
+
+
+class RateView(AdminView):
+    datamodel = QueryInterface(Rate)
+    list_title = _("费率")
+    list_columns = ["insurance", "risk_class", "unit_rate", "personal_rate", "start_month",
+                    "end_month"]
+    search_columns = ["insurance", "risk_class", "start_month"]
+    search_filters = {"start_month": MONTH_RANGE}
+    label_columns = {"risk_class": _("工伤风险类别"), "unit_rate": _("单位费率"),
+                     "personal_rate": _("个人费率"), "start_month": _("执行起始年月"),
+                     "end_month": _("执行终止年月")}
+    base_order = ("start_month", "desc")
+
+
+class YearParameterView(AdminView):
+    datamodel = QueryInterface(YearParameter)
+    list_title = _("年度参数")
+    list_columns = ["year", "average_wage", "floor_pct", "cap_pct", "base_floor", "base_cap",
+                    "window_start", "window_end", "interest_rate"]
+    search_columns = ["year"]
+    label_columns = {"year": _("年度"), "average_wage": _("社会平均工资"),
+                     "floor_pct": _("下限比例(%)"), "cap_pct": _("上限比例(%)"),
+                     "base_floor": _("缴费基数下限"), "base_cap": _("缴费基数上限"),
+                     "window_start": _("申报开始日期"), "window_end": _("申报截止日期"),
+                     "interest_rate": _("记账利率")}
+    base_order = ("year", "desc")
+
+
+class AuditLogView(AdminView):
+    """审计日志: read-only, newest first."""
+
+    datamodel = QueryInterface(AuditLog)
+    base_permissions = ["can_list", "can_show", "can_export"]
+    exclude_route_methods = {"add", "edit", "delete", "download"}
+    list_title = _("审计日志")
+    list_columns = ["at", "username", "unit_id", "action", "target_type", "target_id",
+                    "success", "ip"]
+    search_columns = ["at", "username", "unit_id", "action", "success", "ip"]
+    search_filters = {"at": DATE_RANGE}
+    label_columns = {"at": _("时间"), "username": _("用户名"), "unit_id": _("单位ID"),
+                     "action": _("操作"), "target_type": _("对象类型"),
+                     "target_id": _("对象ID"), "success": _("成功"), "ip": _("IP地址"),
+                     "user_id": _("用户ID"), "detail": _("详情")}
+    base_order = ("at", "desc")

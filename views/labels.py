@@ -1,0 +1,153 @@
+"""Every code → Chinese label the screens show, in one place.
+
+``CODES`` maps ``table.column`` to its code labels: list formatters, show pages, search dropdowns
+and Excel exports all read it (``code_label``), so a status is worded the same everywhere.
+``COLUMNS`` holds the column labels the screens share; a view declares only the labels it words
+differently. The API keeps the raw codes: they are the machine-readable contract.
+"""
+from decimal import Decimal
+
+from flask import g
+from flask_babel import lazy_gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from app.extensions import db
+from models.reference import Insurance
+
+YES_NO = {True: _("是"), False: _("否")}
+
+CODES = {
+    "unit.status": {"normal": _("正常"), "suspended": _("暂停"), "closed": _("注销")},
+    "unit_insurance.status": {"normal": _("正常参保"), "suspended": _("暂停缴费"),
+                              "closed": _("终止参保")},
+    "person.gender": {"male": _("男"), "female": _("女")},
+    "enrollment.category": {"active": _("在职"), "retired": _("退休")},
+    "enrollment.status": {"normal": _("正常参保"), "suspended": _("暂停缴费"),
+                          "ended": _("终止参保")},
+    "change_reason.kind": {"add": _("增员"), "reduce": _("减员")},
+    "unit_contribution.status": {"unpaid": _("未缴费"), "partial": _("部分缴费"),
+                                 "paid": _("已缴费")},
+    "bill.kind": {"regular": _("正常缴费"), "back_payment": _("补缴")},
+    "bill.status": {"unpaid": _("未支付"), "paying": _("支付中"), "paid": _("已支付"),
+                    "failed": _("支付失败"), "void": _("已作废")},
+    "payment.status": {"pending": _("支付中"), "success": _("支付成功"),
+                       "failed": _("支付失败"), "abandoned": _("已放弃")},
+    "declaration.status": {
+        "draft": _("未提交"), "submitted": _("提交后等待处理"), "reviewing": _("正在处理"),
+        "approved": _("处理成功"), "rejected": _("处理失败"), "partial": _("部分处理成功"),
+        "void": _("已作废"),
+    },
+    "declaration_item.status": {"pending": _("待审核"), "approved": _("审核通过"),
+                                "rejected": _("审核不通过")},
+    # 业务类型 (FEATURES.md C1–C22) until the business registry names them itself.
+    "declaration.business_code": {
+        "C1": _("在职增员"), "C2": _("在职减员"), "C3": _("缴费基数申报"),
+        "C4": _("撤销工资申报"), "C5": _("社会保险费补缴申报"), "C6": _("单位基本信息变更"),
+        "C7": _("人员基本信息变更"), "C8": _("人员险种变更"), "C9": _("减员原因变更"),
+        "C10": _("中断转退休"), "C11": _("退休结清"), "C12": _("异地人员备案"),
+        "C13": _("门诊规定病种申请"), "C14": _("医疗账户补助金申报"), "C15": _("社保卡申领"),
+        "C16": _("退休申报"), "C17": _("失业待遇申报"), "C18": _("居民医疗停保"),
+        "C19": _("工伤事故申报"), "C20": _("自助终端专管员维护"), "C21": _("行业统筹人员认定"),
+        "C22": _("电子材料"),
+    },
+}
+
+UNIT = {
+    "unit_no": _("单位编号"),
+    "name": _("单位名称"),
+    "credit_code": _("统一社会信用代码"),
+    "unit_type": _("单位类型"),
+    "industry": _("行业"),
+    "legal_person": _("法定代表人"),
+    "address": _("单位地址"),
+    "postcode": _("邮政编码"),
+    "contact_name": _("专管员"),
+    "contact_phone": _("专管员手机"),
+    "bank_branch": _("开户银行"),
+    "bank_account": _("银行账号"),
+    "withholding": _("银行代扣"),
+    "vip": _("VIP单位"),
+    "status": _("单位状态"),
+    "region": _("所属区域"),
+}
+PERSON = {
+    "id_number": _("社会保障号码"),
+    "name": _("姓名"),
+    "gender": _("性别"),
+    "birth_date": _("出生日期"),
+    "nation": _("民族"),
+    "phone": _("手机号码"),
+    "address": _("居住地址"),
+    "hukou": _("户口性质"),
+    "first_work_month": _("参加工作年月"),
+}
+
+# Labels shared by the screens, by column (dotted for related columns).
+COLUMNS = {
+    **{f"unit.{column}": label for column, label in UNIT.items()},
+    **{f"person.{column}": label for column, label in PERSON.items()},
+    "unit": _("参保单位"),
+    "insurance": _("险种"),
+    "business_no": _("业务单位编号"),
+    "person": _("参保人员"),
+    "category": _("职工类别"),
+    "status": _("状态"),
+    "start_month": _("起始年月"),
+    "end_month": _("终止年月"),
+    "month": _("费款所属期"),
+    "base": _("缴费基数"),
+    "unit_amount": _("单位缴费"),
+    "personal_amount": _("个人缴费"),
+    "late_fee": _("滞纳金"),
+    "total": _("合计"),
+    "add_reason": _("增加原因"),
+    "reduce_reason": _("减少原因"),
+    "employment_form": _("用工形式"),
+    "person_category": _("人员类别"),
+    "created_at": _("创建时间"),
+    "code": _("代码"),
+    "name": _("名称"),
+    "active": _("有效"),
+}
+
+
+def code_label(key: str, value):
+    """The label of one code; unknown codes show as they are (never a blank cell)."""
+    if value is None or value == "":
+        return ""
+    return CODES.get(key, {}).get(value, value)
+
+
+def code_formatter(key: str):
+    return lambda value: code_label(key, value)
+
+
+def yes_no(value) -> str:
+    return "" if value is None or value == "" else YES_NO[bool(value)]
+
+
+def percent(value) -> str:
+    """Rate fraction → percent text: Decimal("0.0048") → "0.48%"."""
+    if value is None or value == "":
+        return ""
+    text = format((Decimal(value) * 100).normalize(), "f")
+    return f"{text}%"
+
+
+def insurance_names(codes) -> str:
+    """Codes "110,210" as "养老、失业" (short names from the 险种 table, read once a request)."""
+    names = _insurances()
+    return "、".join(names.get(code, code) for code in (codes or "").split(",") if code)
+
+
+def insurance_choices():
+    """Every 险种 as a choice (code, name), for search dropdowns on code-list columns."""
+    rows = db.session.query(Insurance.code, Insurance.name).order_by(Insurance.sort)
+    return [SelectChoice(code, name) for code, name in rows]
+
+
+def _insurances():
+    if "insurance_short_names" not in g:
+        rows = db.session.query(Insurance.code, Insurance.short_name)
+        g.insurance_short_names = dict(rows)
+    return g.insurance_short_names

@@ -1,0 +1,225 @@
+"""The shared bases of the generated screens: ``ListView`` (any list) and ``QueryView`` (E1–E8).
+
+A screen only declares: its datamodel, title, columns, search columns, the labels it words
+differently from ``labels.COLUMNS`` and its order. From that ``ListView`` derives the rest, once
+for every screen:
+
+- code columns (status …) show their Chinese label and search with a dropdown (``labels.CODES``),
+  booleans show 是/否 — in lists, show pages and exports alike;
+- dotted search columns (``person.name``) get a text box and the filters of ``search_filters``
+  (``RelatedEqual`` by default); the relations the list shows load in the list's own query;
+- ``center_columns`` (the unit's number and name on a query screen) are listed and searchable
+  for center roles only; ``center_needs_filter`` makes them name a unit or person first on
+  city-wide tables whose unfiltered order no index serves (the contribution ledger);
+- lists count at most ``count_cap`` rows ("10000+");
+- ``export`` writes the current filtered, ordered list as .xlsx.
+
+``QueryView`` adds tenancy and makes the screen read-only: no add, edit or delete route.
+"""
+from flask import current_app, flash
+from flask_appbuilder import ModelView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
+from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import lazy_gettext as _
+from sqlalchemy import Boolean
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+
+from app.roles import EMPLOYER, READ, REVIEWER
+from views.export import xlsx_response
+from views.filters import CODE_EQUAL, RelatedEqual
+from views.labels import CODES, COLUMNS, code_formatter, yes_no
+from views.tenancy import TenantModelView, current_user, is_center
+
+UNIT_COLUMNS = ("unit.unit_no", "unit.name")
+
+
+class ListView(ModelView):
+    """Declared columns in, labels, formatters, search fields, eager loads and export out."""
+
+    page_size = 20
+    count_cap = 10_000
+    export_max_rows = 20_000  # EXPORT_MAX_ROWS in the config overrides it
+    list_template = "query/list.html"
+
+    center_columns = ()  # listed and searchable for center roles only
+    center_needs_filter = ()  # center roles must filter on one of these to see rows
+    search_filters = {}  # column → filter classes, for dotted or differently searched columns
+    computed_columns = {}  # column → function(item), values the model does not hold
+    eager = ()  # relations to load with the list beyond those its columns show
+
+    def __init__(self, **kwargs):
+        self.list_columns = [*self.center_columns, *self.list_columns]
+        self.search_columns = [*self.center_columns, *(self.search_columns or [])]
+        self.label_columns = {**COLUMNS, **(self.label_columns or {})}
+        self.datamodel = self.datamodel.configured(
+            eager={*self.eager, *_relations_of(self.datamodel, self.list_columns)},
+            column_filters=self._column_filters(),
+            computed=self.computed_columns,
+            count_cap=self.count_cap,
+        )
+        self.formatters_columns = {**self._formatters(), **(self.formatters_columns or {})}
+        self.search_form_extra_fields = {**self._search_fields(),
+                                         **(self.search_form_extra_fields or {})}
+        self.order_columns = self.order_columns or [
+            c for c in self.list_columns if c in self.datamodel.list_columns
+        ]
+        if self.list_title and not self.show_title:
+            self.show_title = _("%(title)s详情", title=self.list_title)
+        super().__init__(**kwargs)
+
+    # --- declared → derived ----------------------------------------------------------------
+    def _column_filters(self):
+        filters = dict(self.search_filters)
+        for column in self.search_columns:
+            if column not in filters and _code_key(self.datamodel, column) in CODES:
+                filters[column] = CODE_EQUAL
+            elif column not in filters and "." in column:
+                filters[column] = [RelatedEqual]
+        return filters
+
+    def _formatters(self):
+        shown = [f for _title, group in self.show_fieldsets or [] for f in group["fields"]]
+        formatters = {}
+        for column in {*self.list_columns, *(self.show_columns or []), *shown}:
+            resolved = _resolve(self.datamodel, column)
+            if resolved is None:
+                continue
+            model, leaf = resolved
+            if f"{model.__tablename__}.{leaf}" in CODES:
+                formatters[column] = code_formatter(f"{model.__tablename__}.{leaf}")
+            elif isinstance(model.__table__.c[leaf].type, Boolean):
+                formatters[column] = yes_no
+        return formatters
+
+    def _search_fields(self):
+        fields = {}
+        for column in self.search_columns:
+            label = self.label_columns.get(column, column)
+            key = _code_key(self.datamodel, column)
+            if key in CODES:
+                choices = [SelectChoice(code, text) for code, text in CODES[key].items()]
+                fields[column] = SelectField(label, choices=choices, widget=Select2Widget())
+            elif "." in column or column in self.search_filters:
+                fields[column] = StringField(label, widget=BS3TextFieldWidget())
+        return fields
+
+    # --- per request -----------------------------------------------------------------------
+    def visible_columns(self):
+        if not self.center_columns or is_center(current_user()):
+            return self.list_columns
+        return [c for c in self.list_columns if c not in self.center_columns]
+
+    def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
+        widgets = super()._get_search_widget(form=form, exclude_cols=exclude_cols,
+                                             widgets=widgets)
+        if self.center_columns and not is_center(current_user()):
+            widgets["search"].template_args["include_cols"] = [
+                c for c in self.search_columns if c not in self.center_columns
+            ]
+        return widgets
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="",
+                         page=None, page_size=None, widgets=None, **kwargs):
+        """FAB's list widget, with the columns this user may see and one query per page."""
+        widgets = widgets or {}
+        page_size = page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        if self._lacks_needed_filter(filters):
+            flash(_("请先输入单位或人员查询条件"), "info")
+            count, items = 0, []
+        else:
+            count, items = self.datamodel.query(
+                filters.get_joined_filters(self._base_filters), order_column, order_direction,
+                page=page, page_size=page_size,
+            )
+        columns = self.visible_columns()
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns,
+            include_columns=columns,
+            value_columns=self.datamodel.get_values(items, columns),
+            order_columns=self.order_columns,
+            formatters_columns=self.formatters_columns,
+            page=page, page_size=page_size, count=count,
+            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)],
+            actions=actions or self.actions,
+            filters=filters,
+            modelview_name=self.__class__.__name__,
+            **kwargs,
+        )
+        return widgets
+
+    def _lacks_needed_filter(self, filters):
+        if not self.center_needs_filter or not is_center(current_user()):
+            return False
+        active = {flt.column_name for flt in filters.filters}
+        return not active & set(self.center_needs_filter)
+
+    @expose("/export/")
+    @has_access
+    def export(self):
+        """The current filtered, ordered list as .xlsx (tenancy applies as on the list)."""
+        get_filter_args(self._filters)
+        order_column, order_direction = get_order_args().get(
+            self.__class__.__name__, self.base_order or ("", "")
+        )
+        limit = current_app.config.get("EXPORT_MAX_ROWS", self.export_max_rows)
+        columns = self.visible_columns()
+        headers = [self.label_columns.get(c, c) for c in columns]
+        if self._lacks_needed_filter(self._filters):
+            return xlsx_response(self.list_title, headers, [], limit)
+        items = self.datamodel.iter_rows(
+            self._filters.get_joined_filters(self._base_filters), order_column,
+            order_direction, limit=limit + 1,
+        )
+        rows = (self._export_row(item, columns) for item in items)
+        return xlsx_response(self.list_title, headers, rows, limit)
+
+    def _export_row(self, item, columns):
+        values = self.datamodel.get_values_item(item, columns)
+        return [
+            self.formatters_columns[c](v) if c in self.formatters_columns else v
+            for c, v in zip(columns, values, strict=True)
+        ]
+
+
+class QueryView(TenantModelView, ListView):
+    """A query screen: read-only, held to the user's unit, for employers and reviewers."""
+
+    role_access = {EMPLOYER: READ, REVIEWER: READ}
+    base_permissions = ["can_list", "can_show", "can_export"]
+    exclude_route_methods = {"add", "edit", "delete", "download"}
+    center_columns = UNIT_COLUMNS
+    page_size = 50  # a roster page: 10 people × 5 险种
+
+
+def _resolve(datamodel, column):
+    """(model, column name) a possibly dotted column ends on; None if it is not a column."""
+    model = datamodel.obj
+    *relations, leaf = column.split(".")
+    for name in relations:
+        relation = getattr(model, name, None)
+        if relation is None or not hasattr(relation, "property"):
+            return None
+        model = relation.property.mapper.class_
+    return (model, leaf) if leaf in model.__table__.c else None
+
+
+def _code_key(datamodel, column):
+    """``table.column``, the key of labels.CODES, of a possibly dotted column."""
+    resolved = _resolve(datamodel, column)
+    return f"{resolved[0].__tablename__}.{resolved[1]}" if resolved else None
+
+
+def _relations_of(datamodel, columns):
+    """The relation paths a list of columns reads: "unit.industry.name" → "unit.industry"."""
+    paths = set()
+    for column in columns:
+        if "." in column:
+            paths.add(column.rsplit(".", 1)[0])
+        elif datamodel.is_relation(column):
+            paths.add(column)
+    return paths
