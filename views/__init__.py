@@ -13,6 +13,9 @@ from app.extensions import csrf
 from views import admin
 from views.account import AccountView
 from views.api import QUERY_APIS
+from views.declaration_wizard import WIZARDS
+from views.review import ReviewView
+from views.tasks import TasksView
 from views.declaration_queries import (
     DeclarationEventView,
     DeclarationItemView,
@@ -26,6 +29,9 @@ from views.registration import RegistrationView
 from views.unit_queries import StaffChangeView, UnitInfoView, UnitRateView, UnitStaffView
 
 QUERIES = _("信息查询")
+BACK_OFFICE = _("审核管理")
+ACCOUNT_SETTINGS = _("账号设置")
+REVIEW_QUEUE = _("待审核申报")
 ADMIN = _("系统管理")
 
 MENU = [
@@ -60,13 +66,14 @@ MENU = [
 # Lists shown inside other pages (a bill's payments, a declaration's persons …): no menu.
 EMBEDDED = [PaymentView, DeclarationItemView, MaterialView, DeclarationEventView]
 # The account pages (A1–A8): reached from the login page and the account settings, no menu.
-ACCOUNT = [CaptchaView, RegistrationView, PasswordResetView, AccountView]
+ACCOUNT = [CaptchaView, RegistrationView, PasswordResetView]
 
 
 def register(appbuilder) -> None:
     _rename_security_menu(appbuilder.menu)
     for view in [*ACCOUNT, *EMBEDDED]:
         appbuilder.add_view_no_menu(view)
+    _register_declarations(appbuilder)
     for category, icon, items in MENU:
         for item in items:
             if item is None:
@@ -77,10 +84,25 @@ def register(appbuilder) -> None:
             appbuilder.add_view(view, name_of(view.list_title), icon=view_icon,
                                 label=view.list_title, category=name_of(category),
                                 category_icon=icon, category_label=category)
+    appbuilder.add_view(AccountView, name_of(ACCOUNT_SETTINGS), label=ACCOUNT_SETTINGS,
+                        icon="fa-user")
     _put_last(appbuilder.menu, name_of(ADMIN))
     for api in QUERY_APIS:
         appbuilder.add_api(api)
     _exempt_apis_from_csrf(appbuilder)
+
+
+def _register_declarations(appbuilder) -> None:
+    """A wizard per registered business, in the menu its registry entry names (C1–C21)."""
+    for view in WIZARDS:
+        business = view.business
+        appbuilder.add_view(view, business.name, label=_(business.name),
+                            icon="fa-pencil-square-o", category=business.menu,
+                            category_label=_(business.menu), category_icon="fa-edit")
+    appbuilder.add_view_no_menu(TasksView)
+    appbuilder.add_view(ReviewView, name_of(REVIEW_QUEUE), label=REVIEW_QUEUE,
+                        icon="fa-gavel", category=name_of(BACK_OFFICE),
+                        category_label=BACK_OFFICE, category_icon="fa-gavel")
 
 
 def name_of(label) -> str:

@@ -1,0 +1,269 @@
+"""The declaration wizard (C1–C10 and every later business): 录入 → 上传材料 → 核对 → 提交 →
+等待审核 → 结果 → 打印 → 设为已读. One view class per business, made from the registry by
+``wizard_for``; the state lives in the draft Declaration row, so a user can leave and resume."""
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as __
+from sqlalchemy import distinct, select
+
+from app.declarations import commands, cost, guards, materials
+from app.errors import DomainError
+from app.extensions import db
+from views.file_response import file_response
+from app.roles import EMPLOYER
+from models.person import Enrollment, Person
+from models.reference import Insurance
+from models.unit import Unit, UnitInsurance
+from rules import workflow
+from rules.business import BUSINESSES, Business
+from views.declaration_forms import fill, form_for, payload_of
+
+STAFF_DROPDOWN_LIMIT = 1000
+STAFF_CATEGORY = {"staff": "active", "retired": "retired"}
+PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "can_status",
+               "can_print"}
+
+
+class DeclarationWizard(BaseView):
+    """Steps shared by every business; ``business`` is set by ``wizard_for``."""
+
+    business: Business = None
+    default_view = "new"
+    role_access = {EMPLOYER: PERMISSIONS}
+    method_permission_name = {"new": "new", "edit": "edit", "materials": "materials",
+                              "material_file": "materials", "check": "check", "act": "act",
+                              "status": "status", "print_pdf": "print"}
+
+    @expose("/new/", methods=["GET", "POST"])
+    @has_access
+    def new(self):
+        form = self._form()
+        if request.method == "GET":
+            self._prefill(form)
+        elif form.validate_on_submit():
+            try:
+                declaration = commands.create(self._unit().id, self.business.code, g.user,
+                                              payload_of(form, self.business))
+            except DomainError as refused:
+                return self._entry(form, refused)
+            return redirect(self._url("materials", declaration))
+        return self._entry(form)
+
+    @expose("/<int:pk>/edit/", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        declaration = self._load(pk)
+        form = self._form()
+        if request.method == "GET":
+            fill(form, self.business, self._payload(declaration))
+        elif form.validate_on_submit():
+            try:
+                commands.update(declaration, g.user, payload_of(form, self.business))
+            except DomainError as refused:
+                db.session.rollback()
+                return self._entry(form, refused, declaration)
+            return redirect(self._url("check", declaration))
+        return self._entry(form, declaration=declaration)
+
+    @expose("/<int:pk>/materials/", methods=["GET", "POST"])
+    @has_access
+    def materials(self, pk):
+        declaration = self._load(pk)
+        if request.method == "POST":
+            upload = request.files.get("file")
+            try:
+                if upload is None or not upload.filename:
+                    raise DomainError(__("请选择要上传的文件"))
+                materials.upload(declaration, g.user, request.form.get("material_type", ""),
+                                 upload.filename, upload.read())
+                flash(__("材料已上传"), "success")
+            except DomainError as refused:
+                db.session.rollback()
+                flash(refused.message, "danger")
+            return redirect(self._url("materials", declaration))
+        return self.render_template("declaration/materials.html", d=declaration,
+                                    business=self.business,
+                                    checklist=materials.checklist(declaration),
+                                    wizard=self)
+
+    @expose("/<int:pk>/materials/<int:material_id>")
+    @has_access
+    def material_file(self, pk, material_id):
+        declaration = self._load(pk)
+        material = next((m for m in declaration.materials if m.id == material_id), None)
+        if material is None:
+            abort(404)
+        try:
+            return file_response(*materials.read(material))
+        except DomainError:
+            abort(404)
+
+    @expose("/<int:pk>/check/")
+    @has_access
+    def check(self, pk):
+        declaration = self._load(pk)
+        return self.render_template(
+            "declaration/check.html", d=declaration, business=self.business, wizard=self,
+            rows=self._rows(declaration), preview=self._cost(declaration),
+            missing=commands.missing_materials(declaration),
+            checklist=materials.checklist(declaration))
+
+    @expose("/<int:pk>/act/<action>/", methods=["POST"])
+    @has_access
+    def act(self, pk, action):
+        declaration = self._load(pk)
+        command = {"submit": commands.submit, "void": commands.void,
+                   "reopen": commands.reopen, "read": commands.mark_read}.get(action)
+        if command is None:
+            abort(404)
+        try:
+            command(declaration, g.user)
+        except DomainError as refused:
+            db.session.rollback()
+            flash(refused.message, "danger")
+            return redirect(self._url("check" if declaration.status == workflow.DRAFT
+                                      else "status", declaration))
+        if action == "reopen":
+            return redirect(self._url("edit", declaration))
+        flash({"submit": __("已提交，等待经办机构审核"), "void": __("申报已作废"),
+               "read": __("已设为已读")}[action], "success")
+        return redirect(self._url("status", declaration))
+
+    @expose("/<int:pk>/")
+    @has_access
+    def status(self, pk):
+        declaration = self._load(pk)
+        return self.render_template(
+            "declaration/status.html", d=declaration, business=self.business, wizard=self,
+            rows=self._rows(declaration),
+            can_print=bool(self.business.print_form) and declaration.status in (
+                workflow.APPROVED, workflow.PARTIAL),
+            can_read=workflow.can_mark_read(declaration.status) and not declaration.read,
+            status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
+            event_names=workflow.EVENT_NAMES)
+
+    @expose("/<int:pk>/print.pdf")
+    @has_access
+    def print_pdf(self, pk):
+        from reports.pdf import declaration_pdf, load_lookups
+
+        declaration = self._load(pk)
+        if not self.business.print_form or declaration.status not in (workflow.APPROVED,
+                                                                      workflow.PARTIAL):
+            abort(404)
+        return file_response(declaration_pdf(declaration, load_lookups()), "application/pdf",
+                             f"{declaration.serial_no}.pdf")
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _unit(self) -> Unit:
+        unit = g.user.unit
+        if unit is None:
+            abort(403)
+        return unit
+
+    def _load(self, pk):
+        try:
+            declaration = commands.load(pk, g.user, unit_id=self._unit().id)
+        except DomainError:
+            abort(404)
+        if declaration.business_code != self.business.code:
+            abort(404)
+        return declaration
+
+    def _url(self, step, declaration):
+        return url_for(f"{type(self).__name__}.{step}", pk=declaration.id)
+
+    def _form(self):
+        names = self._linked_insurances()
+        staff = self._staff() if self.business.person_source in STAFF_CATEGORY else None
+        return form_for(self.business, names, staff)()
+
+    def _linked_insurances(self) -> dict[str, str]:
+        rows = db.session.execute(
+            select(Insurance.code, Insurance.name)
+            .join(UnitInsurance, UnitInsurance.insurance_id == Insurance.id)
+            .where(UnitInsurance.unit_id == self._unit().id, UnitInsurance.linked.is_(True),
+                   Insurance.code.in_(self.business.insurance_scope))
+            .order_by(Insurance.code)).all()
+        return dict(rows)
+
+    def _staff(self):
+        category = STAFF_CATEGORY[self.business.person_source]
+        query = (select(distinct(Person.id_number), Person.name)
+                 .join(Enrollment, Enrollment.person_id == Person.id)
+                 .where(Enrollment.unit_id == self._unit().id, Enrollment.end_month.is_(None),
+                        Enrollment.category == category)
+                 .order_by(Person.name).limit(STAFF_DROPDOWN_LIMIT + 1))
+        rows = db.session.execute(query).all()
+        if len(rows) > STAFF_DROPDOWN_LIMIT:
+            return None  # too many to list: the ID number is typed and checked instead
+        return {number: f"{name}（{number}）" for number, name in rows}
+
+    def _prefill(self, form) -> None:
+        if self.business.subject == "unit":
+            unit = self._unit()
+            fill(form, self.business, {f.name: getattr(unit, f.name, None)
+                                       for f in self.business.fields})
+            return
+        number = (request.args.get("id_number") or "").strip()
+        person = guards.known_person(number.upper()) if number else None
+        if person is not None:
+            fill(form, self.business, {
+                "id_number": person.id_number, "name": person.name, "gender": person.gender,
+                "birth_date": person.birth_date.isoformat(), "phone": person.phone,
+                "address": person.address,
+                "retirement_category": person.retirement_category,
+                "nation": person.nation.code if person.nation else None})
+            flash(__("已找到该人员的参保信息（续保），请核对后继续"), "info")
+        elif number:
+            form.id_number.data = number
+
+    def _payload(self, declaration) -> dict:
+        if self.business.subject == "unit":
+            return declaration.payload or {}
+        return declaration.items[0].payload if declaration.items else {}
+
+    def _rows(self, declaration):
+        """(label, value) pairs of what was declared, in the registry's field order."""
+        payload = self._payload(declaration)
+        from app.declarations.choices import load_choices
+
+        choices = load_choices()
+        rows = []
+        for f in self.business.fields:
+            value = payload.get(f.name)
+            if f.kind == "choice" and value is not None:
+                value = choices.get(f.source, {}).get(value, value)
+            elif f.kind == "flag":
+                value = __("是") if value else __("否")
+            elif f.kind == "month" and value:
+                value = f"{str(value)[:4]}-{str(value)[4:6]}"
+            rows.append((f.label, "" if value is None else value))
+        return rows
+
+    def _cost(self, declaration):
+        payload = self._payload(declaration)
+        if not payload.get("wage") or not payload.get("insurances"):
+            return None
+        return cost.cost_for(self._unit(), payload["insurances"].split(","), payload["wage"],
+                             int(payload.get("start_month") or 0))
+
+    def _entry(self, form, refused=None, declaration=None):
+        errors = getattr(refused, "errors", {}) if refused else {}
+        if refused is not None and not errors:
+            flash(refused.message, "danger")
+        return self.render_template("declaration/entry.html", form=form, errors=errors,
+                                    business=self.business, d=declaration, wizard=self)
+
+
+def wizard_for(business: Business) -> type:
+    """The wizard view of one business: its own URL, permission name and menu entry."""
+    return type(f"Declare{business.code}View", (DeclarationWizard,), {
+        "business": business,
+        "route_base": f"/declare/{business.code.lower()}",
+        "class_permission_name": f"Declare{business.code}",
+    })
+
+
+WIZARDS = [wizard_for(b) for b in BUSINESSES.values()]

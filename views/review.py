@@ -1,0 +1,140 @@
+"""Back office (G1): the reviewer's queue, one declaration with its items, materials, cost and
+history, claim and release, and the decision (per item for batches, with an opinion)."""
+from datetime import datetime, timedelta
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as __
+from sqlalchemy import func, or_, select
+
+from app.declarations import commands, materials
+from app.declarations.choices import load_choices
+from app.errors import DomainError
+from app.extensions import db
+from views.file_response import file_response
+from app.roles import REVIEWER
+from models.declaration import Declaration
+from models.unit import Unit
+from rules import workflow
+from rules.business import BUSINESSES
+
+PAGE_SIZE = 50
+QUEUE_STATES = (workflow.SUBMITTED, workflow.REVIEWING)
+
+
+class ReviewView(BaseView):
+    route_base = "/review"
+    default_view = "queue"
+    class_permission_name = "Review"
+    method_permission_name = {"queue": "read", "detail": "read", "material_file": "read",
+                              "act": "decide"}
+    role_access = {REVIEWER: {"can_read", "can_decide"}}
+
+    @expose("/")
+    @has_access
+    def queue(self):
+        args = request.args
+        query = select(Declaration).join(Unit, Unit.id == Declaration.unit_id)
+        status = args.get("status") or "open"
+        if status == "open":
+            query = query.where(Declaration.status.in_(QUEUE_STATES))
+        elif status in workflow.STATUS_NAMES:
+            query = query.where(Declaration.status == status)
+        if args.get("business") in BUSINESSES:
+            query = query.where(Declaration.business_code == args["business"])
+        unit = (args.get("unit") or "").strip()
+        if unit:
+            query = query.where(or_(Unit.unit_no == unit, Unit.name.contains(unit)))
+        hours = args.get("waiting", type=int)
+        if hours:
+            query = query.where(Declaration.submitted_at <= datetime.now() - timedelta(hours=hours))
+        if args.get("mine"):
+            query = query.where(Declaration.reviewer_id == g.user.id)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        page = max(args.get("page", 1, type=int), 1)
+        rows = db.session.scalars(
+            query.order_by(Declaration.submitted_at.asc().nulls_last(), Declaration.id)
+            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        return self.render_template(
+            "review/queue.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
+            businesses=BUSINESSES, status=status, status_names=workflow.STATUS_NAMES,
+            now=datetime.now())
+
+    @expose("/<int:pk>/")
+    @has_access
+    def detail(self, pk):
+        declaration = self._load(pk)
+        business = BUSINESSES.get(declaration.business_code)
+        return self.render_template(
+            "review/detail.html", d=declaration, business=business,
+            items=self._items(declaration, business),
+            checklist=materials.checklist(declaration) if business else [],
+            mine=declaration.reviewer_id == g.user.id,
+            status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
+            event_names=workflow.EVENT_NAMES)
+
+    @expose("/<int:pk>/materials/<int:material_id>")
+    @has_access
+    def material_file(self, pk, material_id):
+        declaration = self._load(pk)
+        material = next((m for m in declaration.materials if m.id == material_id), None)
+        if material is None:
+            abort(404)
+        try:
+            return file_response(*materials.read(material))
+        except DomainError:
+            abort(404)
+
+    @expose("/<int:pk>/<action>/", methods=["POST"])
+    @has_access
+    def act(self, pk, action):
+        declaration = self._load(pk)
+        try:
+            if action == "claim":
+                commands.claim(declaration, g.user)
+            elif action == "release":
+                commands.release(declaration, g.user)
+            elif action == "decide":
+                commands.decide(declaration, g.user, self._results(declaration),
+                                request.form.get("opinion", "").strip())
+            else:
+                abort(404)
+        except DomainError as refused:
+            db.session.rollback()
+            flash(refused.message, "danger")
+        else:
+            flash(__("操作成功"), "success")
+        return redirect(url_for("ReviewView.detail", pk=pk))
+
+    def _load(self, pk):
+        try:
+            return commands.load(pk, g.user)
+        except DomainError:
+            abort(404)
+
+    @staticmethod
+    def _results(declaration) -> dict:
+        """Each item is approved unless its box was unticked (a batch may be partly approved)."""
+        approved = set(request.form.getlist("approve"))
+        if not declaration.items:
+            return {0: request.form.get("verdict", "approve") == "approve"}
+        if request.form.get("verdict") == "reject":
+            return {item.id: False for item in declaration.items}
+        return {item.id: str(item.id) in approved for item in declaration.items}
+
+    @staticmethod
+    def _items(declaration, business):
+        """Each item with its payload as (label, value) pairs, codes shown by name."""
+        if business is None:
+            return []
+        choices = load_choices()
+        shaped = []
+        for item in declaration.items:
+            facts = []
+            for f in business.fields:
+                value = (item.payload or {}).get(f.name)
+                if f.kind == "choice" and value is not None:
+                    value = choices.get(f.source, {}).get(value, value)
+                facts.append((f.label, "" if value is None else value))
+            shaped.append((item, facts))
+        return shaped
