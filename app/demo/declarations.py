@@ -89,9 +89,16 @@ def _actor_name(user) -> str:
 
 
 def enrollment_payload(member, add_month: int, reason: str = "101") -> dict:
-    return {"add_month": add_month, "add_reason": reason, "employment_form": "01",
-            "person_category": "01", "insurance_codes": ALL_INSURANCES,
-            "phone": member.phone, "wage": f"{_wage(member)}.00"}
+    """The fields of the C1 entry in the business registry (rules/business.py)."""
+    return {"id_number": member.id_number, "name": member.name, "start_month": add_month,
+            "add_reason": reason, "employment_form": "01", "person_category": "01",
+            "insurances": ",".join(ALL_INSURANCES), "phone": member.phone,
+            "wage": f"{_wage(member)}.00"}
+
+
+def reduction_payload(member, end_month: int, reason: str) -> dict:
+    return {"id_number": member.id_number, "name": member.name, "end_month": end_month,
+            "reduce_reason": reason}
 
 
 def _wage(member) -> int:
@@ -122,23 +129,22 @@ def _unit_one(d: Declarer, unit_id: int, user, staff: list, window: Window, limi
                   {}, newcomer["phone"], None)
     payload = enrollment_payload(hire, month)
     payload.update(gender=newcomer["gender"], birth_date=newcomer["birth_date"].isoformat(),
-                   hukou=newcomer["hukou"])
+                   retirement_category=newcomer["retirement_category"], back_pay=False)
     d.declare(unit_id, user, "C1", [hire], [payload], ["create"], 0.9,
-              payload={"add_month": month}, wizard_step="materials")
+              wizard_step="materials")
     # 提交后等待处理: a phone number change.
     m = active[0]
     d.declare(unit_id, user, "C7", [m], [_change(m, "phone", d.people.mobile())],
               ["create", "submit"], 1.2)
     # 正在处理: a contract ended this month, claimed by the reviewer.
     m = active[1]
-    d.declare(unit_id, user, "C2", [m], [{"reduce_month": month, "reduce_reason": "203",
-                                          "insurance_codes": ALL_INSURANCES}],
+    d.declare(unit_id, user, "C2", [m], [reduction_payload(m, month, "203")],
               ["create", "submit", "claim"], 2.5)
     # 处理成功还未查阅: last month's new hire; its enrollments are the effect.
     decl = d.declare(unit_id, user, "C1", [recent[0]],
                      [_approved(enrollment_payload(recent[0], recent[0].start_month))],
                      ["create", "submit", "claim", "approve"], 20,
-                     payload={"add_month": recent[0].start_month}, opinion="审核通过")
+                     opinion="审核通过")
     _link_enrollments(d, decl, recent[0], unit_id)
     # 处理失败还未查阅: a name change without the household register page.
     m = active[2]
@@ -166,7 +172,7 @@ def _unit_one(d: Declarer, unit_id: int, user, staff: list, window: Window, limi
         decl = d.declare(unit_id, user, "C1", [recent[1]],
                          [_approved(enrollment_payload(recent[1], recent[1].start_month))],
                          ["create", "submit", "claim", "approve", "read"], 50,
-                         payload={"add_month": recent[1].start_month}, opinion="审核通过")
+                         opinion="审核通过")
         _link_enrollments(d, decl, recent[1], unit_id)
     last_year = window.today.year - 1  # always inside the 24 months of history
     payers = [m for m in staff if last_year in m.wages]
@@ -180,8 +186,7 @@ def _unit_one(d: Declarer, unit_id: int, user, staff: list, window: Window, limi
     for m in ended[:2]:
         stop = add_months(m.end_month, 1)
         d.declare(unit_id, user, "C2", [m], [_approved({
-            "reduce_month": stop, "reduce_reason": m.reduce_reason,
-            "insurance_codes": ALL_INSURANCES})],
+            **reduction_payload(m, stop, m.reduce_reason)})],
             ["create", "submit", "claim", "approve", "read"],
             _days_since(window, month_start(stop)) + 3, opinion="审核通过")
     # 已作废: withdrawn before review.
@@ -198,7 +203,7 @@ def _vip_unit(d: Declarer, unit_id: int, user, staff: list, window: Window):
         decl = d.declare(unit_id, user, "C1", [m],
                          [_approved(enrollment_payload(m, m.start_month))],
                          ["create", "submit", "auto_approve"] + (["read"] if n else []),
-                         30 + 40 * n, payload={"add_month": m.start_month}, **auto)
+                         30 + 40 * n, **auto)
         _link_enrollments(d, decl, m, unit_id)
     m = active[0]
     d.declare(unit_id, user, "C7", [m], [_approved(_change(m, "phone", d.people.mobile()))],
@@ -218,8 +223,9 @@ def _base_payload(year: int, declared: Decimal, limits: dict) -> dict:
 
 
 def _change(member, field: str, new: str) -> dict:
-    old = {"phone": member.phone, "name": member.name}.get(field, "")
-    return {"changes": {field: {"old": old, "new": new}}}
+    """A C7 payload: the registry names a new name ``new_name``, the rest by their field."""
+    key = "new_name" if field == "name" else field
+    return {"id_number": member.id_number, "name": member.name, key: new}
 
 
 def _approved(payload: dict) -> dict:

@@ -323,7 +323,7 @@ def test_approved_declarations_match_their_effects(db):
             if d.business_code == "C1":  # the enrollments the 增员 made
                 rows = db.scalars(select(Enrollment).where(Enrollment.declaration_id == d.id)).all()
                 assert {e.person_id for e in rows} == {item.person_id}
-                assert min(e.start_month for e in rows) == item.payload["add_month"]
+                assert min(e.start_month for e in rows) == item.payload["start_month"]
             elif d.business_code == "C2":  # the 减员 ended the enrollments with its reason
                 rows = db.scalars(select(Enrollment).where(
                     Enrollment.person_id == item.person_id)).all()
