@@ -81,10 +81,7 @@ def _row(item, lookups, declaration, gettext) -> dict:
     number = payload.get("id_number") or item.id_number or ""
     person = getattr(item, "person", None)
     status = getattr(item, "status", None) or "pending"
-    # The demo loader stores add_month / reduce_month / insurance_codes (a list); the wizards
-    # store the registry's field names. Both print the same.
-    insurances = (payload.get("insurances") or payload.get("insurance_codes")
-                  or getattr(declaration, "insurance_codes", None) or "")
+    insurances = payload.get("insurances") or getattr(declaration, "insurance_codes", None) or ""
     return {
         "seq": getattr(item, "seq", None) or "",
         "id_number": number,
@@ -93,8 +90,8 @@ def _row(item, lookups, declaration, gettext) -> dict:
                         GENDERS),
         "birth_date": _date(payload.get("birth_date") or getattr(person, "birth_date", None)
                             or _birth_date(number)),
-        "start_month": _month(payload.get("start_month") or payload.get("add_month")),
-        "end_month": _month(payload.get("end_month") or payload.get("reduce_month")),
+        "start_month": _month(payload.get("start_month")),
+        "end_month": _month(payload.get("end_month")),
         "add_reason": _name(lookups, "change_reason", payload.get("add_reason")),
         "reduce_reason": _name(lookups, "change_reason", payload.get("reduce_reason")),
         "employment_form": _name(lookups, "employment_form", payload.get("employment_form")),
