@@ -24,7 +24,7 @@ def form_for(business: Business, insurance_names: dict[str, str], staff=None):
     # WTForms' own choice check would only answer with a vaguer message first.
     attrs = {}
     for f in business.fields:
-        label, description = _(f.label), f.help
+        label, description = _(f.label), _(f.help) if f.help else ""
         if f.kind == "choice":
             options = [("", "——")] + list(choices.get(f.source, {}).items())
             attrs[f.name] = SelectField(label, choices=options, description=description,

@@ -32,7 +32,9 @@ def counts(unit_id: int) -> list[tuple[str, str, int]]:
 
 
 def listing(unit_id: int, which: str, limit: int = 200) -> list[Declaration]:
-    condition = CONDITIONS.get(which) or {"todo": TODO, "done": DONE}.get(which, TODO)
+    # SQL clauses have no truth value: look the key up, never `or` the clauses together.
+    lists = {**CONDITIONS, "todo": TODO, "done": DONE}
+    condition = lists.get(which, TODO)
     return db.session.scalars(
         select(Declaration).where(Declaration.unit_id == unit_id, condition)
         .order_by(Declaration.updated_at.desc()).limit(limit)).all()
