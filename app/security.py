@@ -3,13 +3,30 @@ page (captcha, lockout) and the same lockout for the JWT login of the API."""
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 
+from flask import g
+
 from models.user import ShebaoUser
 from views.login import LoginView
+from views.security_admin import AuditedRoleView, AuditedUserView
 
 
 class SecurityManager(FabSecurityManager):
     user_model = ShebaoUser
     authdbview = LoginView
+    userdbmodelview = AuditedUserView
+    rolemodelview = AuditedRoleView
+
+    def reset_password(self, userid, password):
+        """A password an admin set is known to two people: its owner must change it (A2)."""
+        from app import audit
+
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(userid)
+        actor = getattr(g, "user", None)
+        by_admin = actor is None or getattr(actor, "id", None) != user.id
+        user.must_change_password = by_admin or user.must_change_password
+        audit.record_now("password_reset_by_admin" if by_admin else "password_change",
+                         target_type="user", target_id=user.id, detail={"username": user.username})
 
     def auth_user_db(self, username, password):
         """Every password login (web and /api/v1/security/login) goes through the lockout."""

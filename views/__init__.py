@@ -61,6 +61,7 @@ MENU = [
         (admin.YearParameterView, "fa-calendar"),
         None,
         (admin.AuditLogView, "fa-history"),
+        (admin.SmsMessageView, "fa-envelope"),
     ]),
 ]
 # Lists shown inside other pages (a bill's payments, a declaration's persons …): no menu.

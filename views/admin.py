@@ -15,6 +15,7 @@ from models.reference import (
     Nation,
     PersonCategory,
 )
+from models.sms import SmsMessage
 from models.unit import Unit
 from views.datamodel import QueryInterface
 from views.filters import DATE_RANGE, MONTH_RANGE
@@ -145,3 +146,19 @@ class AuditLogView(AdminView):
                      "target_id": _("对象ID"), "success": _("成功"), "ip": _("IP地址"),
                      "user_id": _("用户ID"), "detail": _("详情")}
     base_order = ("at", "desc")
+
+
+class SmsMessageView(AdminView):
+    """短信记录: what the SMS gateway took (the outbox backend only stores it), newest first."""
+
+    datamodel = QueryInterface(SmsMessage)
+    base_permissions = ["can_list", "can_show", "can_export"]
+    exclude_route_methods = {"add", "edit", "delete", "download"}
+    list_title = _("短信记录")
+    list_columns = ["created_at", "phone", "purpose", "backend", "status", "content"]
+    search_columns = ["created_at", "phone", "purpose", "status"]
+    search_filters = {"created_at": DATE_RANGE}
+    label_columns = {"created_at": _("时间"), "phone": _("手机号码"), "purpose": _("用途"),
+                     "backend": _("发送通道"), "status": _("状态"), "content": _("短信内容"),
+                     "error": _("错误"), "sent_at": _("发送时间"), "unit_id": _("单位ID")}
+    base_order = ("created_at", "desc")

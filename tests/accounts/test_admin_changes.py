@@ -1,0 +1,64 @@
+"""G6/A2/A6: admins manage users and roles; every change is audited; an admin's password reset
+forces the owner to change it."""
+from sqlalchemy import select
+
+from models.audit import AuditLog
+from models.user import ShebaoUser
+
+
+def user_id(app, username):
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(ShebaoUser.id).where(ShebaoUser.username == username))
+
+
+def test_admin_password_reset_forces_a_change_and_is_audited(app, as_user):
+    admin = as_user("admin")
+    target = user_id(app, "37010000002")
+    response = admin.post(f"/resetpassword/form?pk={target}",
+                          data={"password": "Temp2026abc", "conf_password": "Temp2026abc"})
+    assert response.status_code in (200, 302)
+    from app.extensions import db
+
+    with app.app_context():
+        user = db.session.get(ShebaoUser, target)
+        assert user.must_change_password is True
+        assert db.session.scalar(select(AuditLog.id).where(
+            AuditLog.action == "password_reset_by_admin", AuditLog.target_id == str(target)))
+        user.must_change_password = False
+        from werkzeug.security import generate_password_hash
+
+        user.password = generate_password_hash("Demo@2026")
+        db.session.commit()
+
+
+def test_role_change_is_audited(app, as_user):
+    admin = as_user("admin")
+    target = user_id(app, "reviewer")
+    from app.extensions import db
+    from models.user import ShebaoUser as U
+
+    with app.app_context():
+        user = db.session.get(U, target)
+        role_ids = [str(r.id) for r in user.roles]
+        form = {"first_name": user.first_name, "last_name": user.last_name or "x",
+                "username": user.username, "email": user.email, "active": "y",
+                "roles": role_ids}
+    response = admin.post(f"/users/edit/{target}", data=form)
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.scalars(select(AuditLog).where(
+            AuditLog.action == "user_update", AuditLog.target_id == str(target))).first()
+        assert row is not None and "中心审核员" in row.detail["roles"]
+
+
+def test_employers_cannot_reach_user_admin(as_user):
+    employer = as_user("37010000001")
+    for path in ("/users/list/", "/roles/list/", "/smsmessageview/list/", "/auditlogview/list/"):
+        response = employer.get(path)
+        assert response.status_code in (302, 403), path
+
+
+def test_admin_sees_the_sms_outbox(as_user):
+    assert as_user("admin").get("/smsmessageview/list/").status_code == 200
