@@ -37,6 +37,29 @@ class SecurityManager(FabSecurityManager):
         except LoginRefused:
             return None
 
+    def exist_permission_on_roles(self, view_name, permission_name, role_ids) -> bool:
+        """FAB asks once per menu item and button (20–30 queries a page); read the roles'
+        (view, permission) pairs once per request and answer from that set instead."""
+        key = tuple(sorted(role_ids))
+        cache = g.setdefault("permission_pairs", {})
+        if key not in cache:
+            cache[key] = self._permission_pairs(key)
+        return (view_name, permission_name) in cache[key]
+
+    def _permission_pairs(self, role_ids) -> frozenset:
+        from flask_appbuilder.security.sqla.models import assoc_permissionview_role
+
+        pv = self.permissionview_model
+        rows = (self.session.query(self.viewmenu_model.name, self.permission_model.name)
+                .select_from(pv)
+                .join(assoc_permissionview_role,
+                      pv.id == assoc_permissionview_role.c.permission_view_id)
+                .join(self.permission_model, pv.permission_id == self.permission_model.id)
+                .join(self.viewmenu_model, pv.view_menu_id == self.viewmenu_model.id)
+                .filter(assoc_permissionview_role.c.role_id.in_(role_ids))
+                .all())
+        return frozenset((view, permission) for view, permission in rows)
+
     def check_password_db(self, username, password):
         """FAB's own check (it keeps fail_login_count), without our lockout around it."""
         return super().auth_user_db(username, password)

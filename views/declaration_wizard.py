@@ -16,15 +16,16 @@ from models.reference import Insurance
 from models.unit import Unit, UnitInsurance
 from rules import workflow
 from rules.business import BUSINESSES, Business
+from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
 from views.declaration_forms import fill, form_for, payload_of
 
 STAFF_DROPDOWN_LIMIT = 1000
 STAFF_CATEGORY = {"staff": "active", "retired": "retired"}
 PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "can_status",
-               "can_print"}
+               "can_print", "can_batch"}
 
 
-class DeclarationWizard(BaseView):
+class DeclarationWizard(BatchSteps, BaseView):
     """Steps shared by every business; ``business`` is set by ``wizard_for``."""
 
     business: Business = None
@@ -32,7 +33,7 @@ class DeclarationWizard(BaseView):
     role_access = {EMPLOYER: PERMISSIONS}
     method_permission_name = {"new": "new", "edit": "edit", "materials": "materials",
                               "material_file": "materials", "check": "check", "act": "act",
-                              "status": "status", "print_pdf": "print"}
+                              "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS}
 
     @expose("/new/", methods=["GET", "POST"])
     @has_access
@@ -225,7 +226,11 @@ class DeclarationWizard(BaseView):
         return declaration.items[0].payload if declaration.items else {}
 
     def _rows(self, declaration):
-        """(label, value) pairs of what was declared, in the registry's field order."""
+        """(label, value) pairs of what was declared, in the registry's field order; a batch
+        shows its size and file instead (its persons are on the batch page)."""
+        if declaration.batch:
+            report = (declaration.payload or {}).get("import", {})
+            return [("申报人数", declaration.item_count), ("导入文件", report.get("filename", ""))]
         payload = self._payload(declaration)
         from app.declarations.choices import load_choices
 
@@ -243,6 +248,8 @@ class DeclarationWizard(BaseView):
         return rows
 
     def _cost(self, declaration):
+        if declaration.batch:
+            return None
         payload = self._payload(declaration)
         if not payload.get("wage") or not payload.get("insurances"):
             return None

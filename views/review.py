@@ -19,7 +19,10 @@ from rules import workflow
 from rules.business import BUSINESSES
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000  # a page number past any real queue: bigger ones would overflow the OFFSET
+MAX_WAITING_HOURS = 24 * 365 * 10
 QUEUE_STATES = (workflow.SUBMITTED, workflow.REVIEWING)
+SHOWN_ITEMS = 500
 
 
 class ReviewView(BaseView):
@@ -47,11 +50,12 @@ class ReviewView(BaseView):
             query = query.where(or_(Unit.unit_no == unit, Unit.name.contains(unit)))
         hours = args.get("waiting", type=int)
         if hours:
+            hours = max(min(hours, MAX_WAITING_HOURS), -MAX_WAITING_HOURS)
             query = query.where(Declaration.submitted_at <= datetime.now() - timedelta(hours=hours))
         if args.get("mine"):
             query = query.where(Declaration.reviewer_id == g.user.id)
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        page = max(args.get("page", 1, type=int), 1)
+        page = min(max(args.get("page", 1, type=int), 1), MAX_PAGE)
         rows = db.session.scalars(
             query.order_by(Declaration.submitted_at.asc().nulls_last(), Declaration.id)
             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
@@ -116,11 +120,14 @@ class ReviewView(BaseView):
     def _results(declaration) -> dict:
         """Each item is approved unless its box was unticked (a batch may be partly approved)."""
         approved = set(request.form.getlist("approve"))
+        # A big batch shows only its first rows: those never shown keep the default (approved).
+        shown = set(request.form.getlist("shown")) or {str(i.id) for i in declaration.items}
         if not declaration.items:
             return {0: request.form.get("verdict", "approve") == "approve"}
         if request.form.get("verdict") == "reject":
             return {item.id: False for item in declaration.items}
-        return {item.id: str(item.id) in approved for item in declaration.items}
+        return {item.id: str(item.id) in approved or str(item.id) not in shown
+                for item in declaration.items}
 
     @staticmethod
     def _items(declaration, business):
@@ -129,7 +136,7 @@ class ReviewView(BaseView):
             return []
         choices = load_choices()
         shaped = []
-        for item in declaration.items:
+        for item in declaration.items[:SHOWN_ITEMS]:
             facts = []
             for f in business.fields:
                 value = (item.payload or {}).get(f.name)

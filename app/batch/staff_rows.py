@@ -1,0 +1,45 @@
+"""导出含数据报盘文件: the unit's current staff as template rows (减员, 工资申报, 补缴), with
+取上次申报工资 filling each person's latest declared wage."""
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from app.extensions import db
+from models.person import ContributionBase, Enrollment, Person
+
+CATEGORY = {"staff": "active", "retired": "retired"}
+
+
+def staff_rows(business, unit_id: int, last_wages: bool = False) -> list[dict]:
+    category = CATEGORY.get(business.person_source, "active")
+    people = db.session.execute(
+        select(Person.id, Person.id_number, Person.name)
+        .where(Person.id.in_(select(Enrollment.person_id).where(
+            Enrollment.unit_id == unit_id, Enrollment.end_month.is_(None),
+            Enrollment.category == category)))
+        .order_by(Person.name, Person.id_number)).all()
+    names = {f.name for f in business.fields}
+    wages = _latest_wages(unit_id) if last_wages and "declared_wage" in names else {}
+    year = date.today().year
+    rows = []
+    for person_id, number, name in people:
+        row = {"id_number": number, "name": name}
+        if "year" in names:
+            row["year"] = year
+        if person_id in wages:
+            row["declared_wage"] = wages[person_id]
+        rows.append(row)
+    return rows
+
+
+def _latest_wages(unit_id: int) -> dict:
+    """person id → the wage declared for the latest year on record (取上次申报工资)."""
+    latest = (select(ContributionBase.person_id, func.max(ContributionBase.year).label("year"))
+              .where(ContributionBase.unit_id == unit_id)
+              .group_by(ContributionBase.person_id).subquery())
+    rows = db.session.execute(
+        select(ContributionBase.person_id, ContributionBase.declared_wage)
+        .join(latest, and_(latest.c.person_id == ContributionBase.person_id,
+                           latest.c.year == ContributionBase.year))
+        .where(ContributionBase.unit_id == unit_id)).all()
+    return dict(rows)

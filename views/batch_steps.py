@@ -1,0 +1,124 @@
+"""The batch (报盘) steps of a wizard: template download, upload, the result with good and bad
+rows, re-import, dropping rows, and the 导入失败/审核失败人员列表 workbooks. Mixed into
+DeclarationWizard; every route answers 404 for a business the registry marks not batch."""
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_babel import gettext as __
+from sqlalchemy import delete, select
+
+from app.batch.importer import import_file
+from app.batch.staff_rows import staff_rows
+from app.declarations.choices import load_choices
+from app.errors import DomainError
+from app.extensions import db
+from app.storage import storage
+from models.declaration import DeclarationItem
+from rules import workflow
+from views.file_response import file_response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_ITEMS = 500
+BATCH_PERMISSIONS = {"batch": "batch", "template": "batch", "batch_result": "batch",
+                     "drop": "batch", "errors_file": "batch", "failures_file": "batch"}
+
+
+class BatchSteps:
+    @expose("/batch/", methods=["GET", "POST"])
+    @has_access
+    def batch(self):
+        self._batch_only()
+        if request.method == "POST":
+            return self._import(None)
+        names = {f.name for f in self.business.fields}
+        return self.render_template("declaration/batch_upload.html", business=self.business,
+                                    wizard=self, last_wages="declared_wage" in names,
+                                    with_data=self.business.person_source in ("staff", "retired"))
+
+    @expose("/template.xlsx")
+    @has_access
+    def template(self):
+        from reports.excel_template import template_workbook
+
+        self._batch_only()
+        rows = None
+        if request.args.get("data"):
+            rows = staff_rows(self.business, self._unit().id,
+                              last_wages=bool(request.args.get("last")))
+        data = template_workbook(self.business, load_choices(), rows)
+        suffix = "（含数据）" if rows is not None else ""
+        return file_response(data, XLSX, f"{self.business.name}模板{suffix}.xlsx", inline=False)
+
+    @expose("/<int:pk>/batch/", methods=["GET", "POST"])
+    @has_access
+    def batch_result(self, pk):
+        self._batch_only()
+        declaration = self._load(pk)
+        if request.method == "POST":
+            return self._import(declaration)
+        items = db.session.scalars(
+            select(DeclarationItem).where(DeclarationItem.declaration_id == declaration.id)
+            .order_by(DeclarationItem.seq).limit(SHOWN_ITEMS)).all()
+        report = (declaration.payload or {}).get("import", {})
+        return self.render_template("declaration/batch_result.html", d=declaration,
+                                    business=self.business, wizard=self, items=items,
+                                    report=report, shown=SHOWN_ITEMS)
+
+    @expose("/<int:pk>/drop/", methods=["POST"])
+    @has_access
+    def drop(self, pk):
+        self._batch_only()
+        declaration = self._load(pk)
+        if declaration.status != workflow.DRAFT:
+            flash(__("只有未提交的批量申报可以删除人员"), "danger")
+            return redirect(self._url("batch_result", declaration))
+        ids = [int(i) for i in request.form.getlist("item") if i.isdigit()]
+        if ids:
+            removed = db.session.execute(
+                delete(DeclarationItem).where(DeclarationItem.declaration_id == declaration.id,
+                                              DeclarationItem.id.in_(ids))).rowcount
+            declaration.item_count = max(declaration.item_count - removed, 0)
+            db.session.commit()
+            flash(__("已删除%(n)s人", n=removed), "success")
+        return redirect(self._url("batch_result", declaration))
+
+    @expose("/<int:pk>/errors.xlsx")
+    @has_access
+    def errors_file(self, pk):
+        self._batch_only()
+        declaration = self._load(pk)
+        key = ((declaration.payload or {}).get("import") or {}).get("error_file")
+        if not key:
+            abort(404)
+        return file_response(storage().get(key), XLSX, f"导入失败人员列表_{declaration.serial_no}.xlsx",
+                             inline=False)
+
+    @expose("/<int:pk>/failures.xlsx")
+    @has_access
+    def failures_file(self, pk):
+        from reports.excel_errors import review_failures_workbook
+
+        declaration = self._load(pk)
+        rows = [{"id_number": i.id_number, "name": i.name, "opinion": i.result_message or ""}
+                for i in declaration.items if i.status == "rejected"]
+        return file_response(review_failures_workbook(rows), XLSX,
+                             f"审核失败人员列表_{declaration.serial_no}.xlsx", inline=False)
+
+    def _import(self, declaration):
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(__("请选择要上传的Excel文件"), "danger")
+            return redirect(request.url)
+        try:
+            result = import_file(self._unit().id, self.business.code, g.user, upload.read(),
+                                 upload.filename, declaration)
+        except DomainError as refused:
+            db.session.rollback()
+            flash(refused.message, "danger")
+            return redirect(request.url)
+        flash(__("导入完成：成功%(good)s人，失败%(bad)s人", good=result.good, bad=result.bad),
+              "success" if not result.bad else "warning")
+        return redirect(self._url("batch_result", result.declaration))
+
+    def _batch_only(self):
+        if not self.business.batch:
+            abort(404)
