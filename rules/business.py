@@ -7,6 +7,7 @@ Pure data and pure checks: no Flask, no database.
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 
+from rules import back_payment, wage_base
 from rules import business_checks as checks
 from rules.errors import RuleError
 from rules.fields import Field, clean
@@ -38,6 +39,9 @@ class Business:
     checks: tuple = ()
     description: str = ""
     extra: dict = dc_field(default_factory=dict)
+    # Names of app-side checks over the whole declaration's rows (app/declarations/guards.py
+    # PAYLOAD_GUARDS): facts the database holds, such as "once per unit and year".
+    declaration_guards: tuple = ()
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -68,6 +72,11 @@ CONTRACT = MaterialType("contract", "劳动合同", required=True)
 TERMINATION = MaterialType("termination", "解除/终止劳动合同证明", required=True)
 CHANGE_PROOF = MaterialType("change_proof", "变更证明材料", required=True)
 OTHER_PROOF = MaterialType("other", "其他材料")
+WAGE_PROOF = MaterialType("wage_proof", "工资发放明细表")
+BACK_PAY_PROOF = MaterialType("back_pay_proof", "补缴期间劳动合同及工资发放记录", required=True)
+# 居民医疗停保原因 (choice source "resident_stop_reason"; app/declarations/choices.py FIXED).
+RESIDENT_STOP_REASONS = {"employee": "参加职工医保", "death": "死亡", "other": "其他"}
+WAGE_DECLARATION = "C3"
 
 BUSINESSES = {b.code: b for b in (
     Business(
@@ -148,6 +157,49 @@ BUSINESSES = {b.code: b for b in (
         "C10", "中断转退休", "退休管理", person_source="reduced", effect="interruption_to_retired",
         fields=(ID, NAME, Field("retire_month", "退休年月", "month")),
         materials=(ID_CARD, OTHER_PROOF),
+    ),
+    Business(
+        "C3", "缴费基数申报", SOCIAL, person_source="staff", batch=True, effect="set_bases",
+        description="工资申报：按人员申报上年月平均工资作为本年度缴费工资，低于保底线按保底线、"
+                    "高于封顶线按封顶线确定缴费基数；每个单位每年度申报一次，须在申报期内。",
+        fields=(ID, NAME,
+                Field("year", "申报年度", "year", help="缴费基数所属年度，如2026"),
+                Field("declared_wage", "缴费工资", "money", help="上年月平均工资（元）")),
+        materials=(WAGE_PROOF,),
+        checks=(wage_base.check_wage, wage_base.check_year),
+        declaration_guards=("wage_base_year",),
+    ),
+    Business(
+        "C4", "撤销工资申报", SOCIAL, subject="unit", effect="revoke_bases",
+        description="撤销本单位已审核成功的工资申报，缴费基数恢复为申报前；撤销后可重新申报该年度。",
+        fields=(Field("serial_no", "工资申报流水号", max_length=30),),
+        materials=(OTHER_PROOF,),
+        declaration_guards=("revocable_wage_declaration",),
+    ),
+    Business(
+        "C5", "社会保险费补缴申报", SOCIAL, person_source="staff", batch=True,
+        effect="back_pay", insurance_scope=("110", "210", "310", "410"),
+        description="为本单位在职人员补缴本单位参保期间未缴的月份：按各月费率和当年缴费基数上下限计算，"
+                    "逐月计收滞纳金。",
+        fields=(ID, NAME,
+                Field("start_month", "补缴起始年月", "month"),
+                Field("end_month", "补缴截止年月", "month"),
+                Field("base", "补缴基数", "money", help="补缴期间月缴费工资（元）"),
+                Field("insurances", "补缴险种", "insurances", help="险种代码，逗号分隔，如110,210,310")),
+        materials=(BACK_PAY_PROOF, OTHER_PROOF),
+        checks=(back_payment.check_period,),
+        declaration_guards=("back_pay_months",),
+    ),
+    Business(
+        "C18", "居民医疗停保", OTHER, person_source="resident", batch=True,
+        effect="stop_resident_medical", insurance_scope=(),
+        description="为城乡居民办理基本医疗保险停保：按社会保障号码和姓名核对人员后提交审核。",
+        fields=(ID, NAME,
+                Field("stop_month", "停保年月", "month"),
+                Field("reason", "停保原因", "choice", source="resident_stop_reason")),
+        materials=(OTHER_PROOF,),
+        checks=(checks.stop_month,),
+        declaration_guards=("known_person",),
     ),
 )}
 

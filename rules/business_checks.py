@@ -57,3 +57,15 @@ def something_changes(data: dict, today: date) -> dict:
     if not any(data.get(k) for k in ("new_name", "phone", "address", "nation")):
         return {"new_name": "请至少填写一项变更内容"}
     return {}
+
+
+def stop_month(data: dict, today: date) -> dict:
+    """居民医疗停保年月: from 1995-01 up to next month."""
+    month = data.get("stop_month")
+    if month is None:
+        return {}
+    if month > add_months(to_month(today), 1):
+        return {"stop_month": "停保年月不能晚于下月"}
+    if month < EARLIEST_MONTH:
+        return {"stop_month": "停保年月不能早于1995年1月"}
+    return {}

@@ -23,7 +23,7 @@ INSURANCE_CODES = frozenset({"110", "210", "310", "410", "510"})
 class Field:
     name: str
     label: str
-    kind: str = "text"  # id_number name text month date choice phone money flag insurances
+    kind: str = "text"  # id_number name text month date choice phone money flag insurances year
     required: bool = True
     source: str | None = None  # for choice: which code list
     max_length: int = 100
@@ -120,6 +120,18 @@ def _money(field, value, choices):
     return amount
 
 
+def _year(field, value, choices):
+    """A four-digit year (申报年度): 2026, "2026" or "2026年"."""
+    if isinstance(value, (date, datetime)):
+        return value.year
+    text = str(value).replace("年", "").strip()
+    if text.endswith(".0"):  # a number cell read from Excel
+        text = text[:-2]
+    if not (text.isdigit() and len(text) == 4):
+        raise RuleError(f"{field.label}应为四位年份，如2026")
+    return int(text)
+
+
 def _insurances(field, value, choices):
     codes = sorted({c.strip() for c in str(value).replace("，", ",").split(",") if c.strip()})
     unknown = [c for c in codes if c not in INSURANCE_CODES]
@@ -140,5 +152,5 @@ def _flag(field, value, choices):
 _CLEANERS = {
     "id_number": _id_number, "name": _name, "text": _plain, "month": _month, "date": _date,
     "choice": _choice, "phone": _phone, "money": _money, "flag": _flag,
-    "insurances": _insurances,
+    "insurances": _insurances, "year": _year,
 }

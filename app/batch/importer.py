@@ -90,7 +90,15 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress):
         bad.extend(_bad(row, {"id_number": refused[c["id_number"]]}, labels)
                    for row, c in good if c.get("id_number") in refused)
         good = [(row, c) for row, c in good if c.get("id_number") not in refused]
-        bad.sort(key=lambda b: b["row"])
+    # Checks over the whole batch that need the database (once per unit and year, months
+    # already paid …): the registry names them, guards answer by row index.
+    payload_refusals = guards.for_payloads(business, unit_id, [c for _, c in good], today,
+                                           except_declaration)
+    if payload_refusals:
+        bad.extend(_bad(good[i][0], {field: reason}, labels)
+                   for i, (field, reason) in payload_refusals.items())
+        good = [pair for i, pair in enumerate(good) if i not in payload_refusals]
+    bad.sort(key=lambda b: b["row"])
     return good, bad
 
 

@@ -4,12 +4,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from models.reference import ChangeReason, EmploymentForm, Nation, PersonCategory
+from rules.business import RESIDENT_STOP_REASONS
 from rules.retirement import CATEGORY_NAMES
 
 FIXED = {
     "gender": {"male": "男", "female": "女"},
     "retirement_category": dict(CATEGORY_NAMES),
     "insurance_direction": {"add": "险种增加", "remove": "险种减少"},
+    "resident_stop_reason": dict(RESIDENT_STOP_REASONS),
 }
 
 

@@ -18,6 +18,8 @@ from rules import business as registry
 from rules import workflow
 from rules.errors import RuleError
 
+MAX_ID = 2**31 - 1  # Declaration.id is a 32-bit Integer
+
 
 class Conflict(DomainError):
     status = 409
@@ -35,12 +37,17 @@ class ItemErrors(Invalid):
 def validate_item(business, unit_id: int, payload: dict, today: date | None = None,
                   except_declaration=None) -> dict:
     """The cleaned payload of one person, or ItemErrors naming each bad field."""
-    cleaned, errors = registry.validate(business, payload, load_choices(), today or date.today())
+    today = today or date.today()
+    cleaned, errors = registry.validate(business, payload, load_choices(), today)
     number = cleaned.get("id_number")
     if not errors and number:
         refusal = guards.for_business(business, unit_id, [number], except_declaration)
         if number in refusal:
             errors["id_number"] = refusal[number]
+    if not errors:
+        for field, reason in guards.for_payloads(business, unit_id, [cleaned], today,
+                                                 except_declaration).values():
+            errors.setdefault(field, reason)
     if errors:
         raise ItemErrors(errors)
     return _json_safe(cleaned)
@@ -92,6 +99,14 @@ def submit(declaration: Declaration, user) -> Declaration:
     refusals = guards.unfinished(business, numbers, except_declaration=declaration.id)
     if refusals:
         raise Invalid(next(iter(refusals.values())))
+    payloads = ([i.payload for i in declaration.items] if business.subject == "person"
+                else [declaration.payload or {}])
+    refused = guards.for_payloads(business, declaration.unit_id, payloads,
+                                  except_declaration=declaration.id)
+    if refused:
+        index, (_field, reason) = min(refused.items())
+        raise Invalid(reason if len(payloads) == 1
+                      else f"第{declaration.items[index].seq}行：{reason}")
     _fire(declaration, "submit", workflow.EMPLOYER, user)
     declaration.submitted_at, declaration.returned = datetime.now(), False
     _commit(declaration)
@@ -169,7 +184,8 @@ def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> De
     declaration.read = False
     if name == "reject":
         declaration.returned, declaration.return_reason = True, opinion
-    effects.apply(business, declaration, [i for i in items if i.status == "approved"])
+    else:  # a rejected unit business (no items) must not change the unit
+        effects.apply(business, declaration, [i for i in items if i.status == "approved"])
     return _commit(declaration)
 
 
@@ -193,9 +209,12 @@ def missing_materials(declaration) -> list[str]:
 def load(declaration_id, user, unit_id=None) -> Declaration:
     """The declaration if this user may see it: employers only their own unit's."""
     try:
-        declaration = db.session.get(Declaration, int(declaration_id))
-    except (TypeError, ValueError, OverflowError):
-        declaration = None
+        pk = int(declaration_id)
+    except (TypeError, ValueError):
+        pk = None
+    # Out of the id column's range: PostgreSQL would refuse the query (SQLite overflows).
+    in_range = pk is not None and 0 < pk <= MAX_ID
+    declaration = db.session.get(Declaration, pk) if in_range else None
     if declaration is None or (unit_id is not None and declaration.unit_id != unit_id):
         raise NotFound("申报不存在")
     return declaration
