@@ -128,6 +128,13 @@ def auto_review(declaration: Declaration) -> Declaration:
         item.result_message = reason or "自动审核通过"
     name = workflow.decision_for([i.status == "approved" for i in declaration.items] or [True])
     name = {"approve": "auto_approve"}.get(name, "auto_reject")
+    if name == "auto_reject":
+        # Auto-review decides the batch as a whole: nothing of it is applied, so no item may
+        # read as approved.
+        for item in declaration.items:
+            if item.status == "approved":
+                item.status = "rejected"
+                item.result_message = "同批次有人员未通过自动审核，本批次整体回退，请修改后重新提交"
     _fire(declaration, name, workflow.SYSTEM, None, message=rule)
     declaration.auto_decided, declaration.decision_rule = True, rule
     declaration.decided_at = datetime.now()
@@ -159,6 +166,8 @@ def claim(declaration, user) -> Declaration:
 
 
 def release(declaration, user) -> Declaration:
+    if declaration.reviewer_id not in (None, user.id):
+        raise Invalid("只能退回自己受理的申报")
     _fire(declaration, "release", workflow.REVIEWER, user)
     declaration.reviewer_id, declaration.claimed_at = None, None
     return _commit(declaration)

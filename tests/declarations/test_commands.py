@@ -218,3 +218,15 @@ def test_cost_preview_uses_rates_in_force_and_the_unit_risk_class(ctx):
     assert by_code["110"].personal_amount == Decimal("480.00")
     assert by_code["410"].personal_amount == Decimal("0.00") and by_code["410"].unit_amount > 0
     assert cost.unit_total == sum(line.unit_amount for line in cost.lines)
+
+
+def test_only_the_claiming_reviewer_releases(ctx):
+    employer, reviewer, admin = user(ctx, "37010000001"), user(ctx, "reviewer"), user(ctx, "admin")
+    d = commands.create(employer.unit_id, "C1", employer, payload(17))
+    attach_required_materials(ctx, d)
+    commands.submit(d, employer)
+    commands.claim(d, reviewer)
+    with pytest.raises(Invalid, match="自己受理"):
+        commands.release(d, admin)
+    commands.release(d, reviewer)
+    assert d.status == "submitted" and d.reviewer_id is None
