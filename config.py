@@ -54,6 +54,10 @@ class Config:
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox")
     SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "shebao")
+    CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
+    JOB_THREADS = int(os.environ.get("JOB_THREADS", "2"))
+    JOB_MODULES = os.environ.get("JOB_MODULES", "")
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")

@@ -16,6 +16,7 @@ from views.api import QUERY_APIS
 from views.declaration_wizard import WIZARDS
 from views.review import ReviewView
 from views.tasks import TasksView
+from views.jobs import JobView
 from views.declaration_queries import (
     DeclarationEventView,
     DeclarationItemView,
@@ -101,6 +102,7 @@ def _register_declarations(appbuilder) -> None:
                             icon="fa-pencil-square-o", category=business.menu,
                             category_label=_(business.menu), category_icon="fa-edit")
     appbuilder.add_view_no_menu(TasksView)
+    appbuilder.add_view_no_menu(JobView)
     appbuilder.add_view(ReviewView, name_of(REVIEW_QUEUE), label=REVIEW_QUEUE,
                         icon="fa-gavel", category=name_of(BACK_OFFICE),
                         category_label=BACK_OFFICE, category_icon="fa-gavel")

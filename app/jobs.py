@@ -1,0 +1,308 @@
+"""Background jobs (H6): imports, exports and bulk effects that outlast a request, with progress.
+
+A job kind is a function registered once with ``@job("kind", title=_l("…"))`` and called as
+``fn(ctx, **params)`` with a ``JobContext``: ``ctx.progress(done, total, message)`` while it
+works, ``ctx.save_result(data, filename)`` for a file to download, ``ctx.result = {...}``
+(JSON-able) for what the next page shows. Returning a dict sets ``ctx.result`` too.
+
+``submit(kind, params, unit_id=None, user_id=None)`` writes the Job row (queued, committed) and
+hands its id to a runner: Celery (task ``shebao.run_job`` of app/celery_app.py, queue
+CELERY_QUEUE) when CELERY_BROKER_URL is set, else a small thread pool owned by this app
+(JOB_THREADS, default 2). Both runners call ``run_job(job_id)`` inside an app context of their own,
+so a job has its own ``db.session``. The Job row is the single source of truth: every status
+change and progress report is written in a short transaction of its own, on a connection of its
+own, so the page (``/jobs/<id>/``) sees it while the job runs. An exception marks the job failed
+with its text in ``message`` (and the traceback in the log); nothing is lost silently.
+
+Rules for a job function: ``params`` must be JSON-able; commit your own work (``db.session``) in
+batches before calling ``progress`` — on SQLite a second connection cannot write while your
+session holds uncommitted writes (set-based SQL per batch, ARCHITECTURE.md). Whatever the function
+leaves uncommitted is committed when it returns and rolled back when it raises.
+
+Job kinds live in modules the worker imports: ``APP_JOB_MODULES`` (the app's own) plus
+JOB_MODULES (comma-separated import paths), loaded by ``load_job_modules()``.
+"""
+import importlib
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.storage import storage
+from models.job import Job
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+FINISHED = (DONE, FAILED)
+STATUS_NAMES = {QUEUED: _l("排队中"), RUNNING: _l("进行中"), DONE: _l("已完成"), FAILED: _l("失败")}
+TASK_NAME = "shebao.run_job"
+APP_JOB_MODULES: tuple[str, ...] = ()  # the app's own modules that register job kinds
+DEFAULTS = {"JOB_THREADS": 2, "JOB_MODULES": "", "JOB_PROGRESS_INTERVAL": 0.5,
+            "CELERY_BROKER_URL": "", "CELERY_QUEUE": "shebao", "CELERY_KEY_PREFIX": ""}
+MESSAGE_LIMIT = 2000
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    fn: Callable
+    title: object  # a lazy_gettext string, or the kind itself
+
+
+KINDS: dict[str, JobKind] = {}
+
+
+def job(kind: str, title=None):
+    """Register ``fn(ctx, **params)`` as the job kind ``kind`` (at most 40 characters);
+    ``title`` (a ``lazy_gettext`` string) heads the job's page."""
+    if not kind or len(kind) > 40:
+        raise ValueError(f"job kind must have 1 to 40 characters: {kind!r}")
+
+    def register(fn):
+        known = KINDS.get(kind)
+        if known is not None and _name_of(known.fn) != _name_of(fn):
+            raise ValueError(f"job kind {kind!r} is already registered by {_name_of(known.fn)}")
+        KINDS[kind] = JobKind(kind, fn, title or kind)
+        return fn
+
+    return register
+
+
+def _name_of(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def setting(name: str, app=None):
+    """A job setting: the app's config, else the environment, else the default."""
+    config = (app or current_app).config
+    if name in config:
+        return config[name]
+    return os.environ.get(name, DEFAULTS[name])
+
+
+def load_job_modules(app=None) -> None:
+    """Import every module that registers job kinds (idempotent)."""
+    extra = setting("JOB_MODULES", app) or ""
+    if isinstance(extra, str):
+        extra = extra.split(",")
+    for name in (*APP_JOB_MODULES, *extra):
+        if name.strip():
+            importlib.import_module(name.strip())
+
+
+def kind_of(name: str) -> JobKind:
+    if name not in KINDS:
+        load_job_modules()
+    if name not in KINDS:
+        raise LookupError(f"未知的任务类型：{name}")
+    return KINDS[name]
+
+
+class JobContext:
+    """What a running job function sees of its Job row."""
+
+    def __init__(self, job_id: str, kind: str, unit_id=None, user_id=None):
+        self.job_id, self.kind, self.unit_id, self.user_id = job_id, kind, unit_id, user_id
+        self.result = None
+        self.result_file = None
+        self._written_at = None
+        self._unwritten = {}
+
+    def progress(self, done: int, total: int, message: str | None = None, force=False) -> None:
+        """Record progress for the page. Written at most every JOB_PROGRESS_INTERVAL seconds,
+        except the first report, the last (``done >= total``) and ``force=True``."""
+        now = time.monotonic()
+        values = {"done": int(done), "total": int(total)}
+        if message is not None:
+            values["message"] = str(message)[:MESSAGE_LIMIT]
+        final = total and done >= total
+        interval = float(setting("JOB_PROGRESS_INTERVAL"))
+        if not (force or final or self._written_at is None
+                or now - self._written_at >= interval):
+            self._unwritten.update(values)  # written with the final status at the latest
+            return
+        _write(self.job_id, **values)
+        self._written_at, self._unwritten = now, {}
+
+    def unwritten(self) -> dict:
+        """The latest progress the throttle held back (empty when all was written)."""
+        return dict(self._unwritten)
+
+    def save_result(self, data: bytes, filename: str) -> str:
+        """Store the result file (content-addressed) and link it to the job on completion.
+        Returns the storage key."""
+        key = storage().put(data)
+        name = os.path.basename(str(filename).replace("\\", "/")).strip() or "result"
+        self.result_file = f"{key}/{name[:120]}"
+        return key
+
+
+def result_file_parts(job_row) -> tuple[str, str] | None:
+    """(storage key, file name) of a job's result file, or None."""
+    if not job_row.result_file or "/" not in job_row.result_file:
+        return None
+    key, name = job_row.result_file.split("/", 1)
+    return key, name
+
+
+# --- submitting ----------------------------------------------------------------------------
+def submit(kind: str, params: dict | None = None, unit_id=None, user_id=None) -> Job:
+    """Insert the Job row (queued, committed with the caller's session) and dispatch it."""
+    kind_of(kind)  # an unknown kind is a programming error: refuse before writing anything
+    params = dict(params or {})
+    json.dumps(params)  # TypeError now, not in the worker
+    row = Job(id=str(uuid.uuid4()), kind=kind, status=QUEUED, done=0, total=0, params=params,
+              unit_id=unit_id, user_id=user_id, created_at=datetime.now())
+    db.session.add(row)
+    db.session.commit()
+    app = current_app._get_current_object()
+    try:
+        if setting("CELERY_BROKER_URL"):
+            _send_to_celery(app, row.id)
+        else:
+            runner(app).submit(_run_in_thread, app, row.id)
+    except Exception as error:  # the broker is down, the pool is shut down …
+        log.exception("job %s could not be dispatched", row.id)
+        _write(row.id, only_from=(QUEUED,), status=FAILED, finished_at=datetime.now(),
+               message=f"任务提交失败：{_describe(error)}"[:MESSAGE_LIMIT])
+        db.session.refresh(row)
+    return row
+
+
+def runner(app) -> ThreadPoolExecutor:
+    """The in-process runner of ``app``: a thread pool of JOB_THREADS threads."""
+    with _lock:
+        pool = app.extensions.get("job_runner")
+        if pool is None:
+            pool = app.extensions["job_runner"] = ThreadPoolExecutor(
+                max_workers=int(setting("JOB_THREADS", app)), thread_name_prefix="shebao-job")
+    return pool
+
+
+def _run_in_thread(app, job_id: str) -> None:
+    with app.app_context():
+        try:
+            run_job(job_id)
+        except BaseException:  # run_job records failures itself; this is the last resort
+            log.exception("job %s: runner thread failed", job_id)
+
+
+def _send_to_celery(app, job_id: str) -> None:
+    from app.celery_app import make_celery
+
+    broker, queue = setting("CELERY_BROKER_URL", app), setting("CELERY_QUEUE", app)
+    prefix = setting("CELERY_KEY_PREFIX", app)
+    with _lock:
+        sender = app.extensions.get("job_celery")
+        if getattr(sender, "shebao_settings", None) != (broker, queue, prefix):
+            sender = app.extensions["job_celery"] = make_celery(broker, queue, prefix)
+            sender.shebao_settings = (broker, queue, prefix)
+    sender.send_task(TASK_NAME, args=[job_id], queue=queue)
+
+
+def shutdown(app, wait: bool = True) -> None:
+    """Stop the app's thread runner (after its jobs finish) and close the Celery sender."""
+    pool = app.extensions.pop("job_runner", None)
+    if pool is not None:
+        pool.shutdown(wait=wait)
+    sender = app.extensions.pop("job_celery", None)
+    if sender is not None:
+        sender.close()
+
+
+# --- running -------------------------------------------------------------------------------
+def run_job(job_id: str) -> str | None:
+    """Run one queued job to its end; returns its final status (None: no such job). A job that
+    another runner already started is left alone, so a redelivered task never runs twice."""
+    with db.engine.connect() as conn:
+        row = conn.execute(sa.select(Job.kind, Job.params, Job.unit_id, Job.user_id, Job.status)
+                           .where(Job.id == job_id)).first()
+    if row is None:
+        log.warning("job %s: no such job", job_id)
+        return None
+    if not _write(job_id, only_from=(QUEUED,), status=RUNNING, started_at=datetime.now()):
+        log.info("job %s: already %s, not run again", job_id, row.status)
+        return row.status
+    ctx = JobContext(job_id, row.kind, row.unit_id, row.user_id)
+    try:
+        returned = kind_of(row.kind).fn(ctx, **(row.params or {}))
+        db.session.commit()
+        if ctx.result is None and isinstance(returned, dict):
+            ctx.result = returned
+        result = json.loads(json.dumps(ctx.result)) if ctx.result is not None else None
+        _write(job_id, status=DONE, result=result, result_file=ctx.result_file,
+               finished_at=datetime.now(), **ctx.unwritten())
+        return DONE
+    except BaseException as error:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, row.kind)
+        interrupted = not isinstance(error, Exception)
+        text = "任务被中断" if interrupted else f"任务执行失败：{_describe(error)}"
+        try:
+            _write(job_id, **{**ctx.unwritten(), "status": FAILED,
+                              "message": text[:MESSAGE_LIMIT], "finished_at": datetime.now()})
+        except Exception:
+            log.exception("job %s: could not record the failure", job_id)
+        if interrupted:
+            raise
+        return FAILED
+
+
+def _describe(error: BaseException) -> str:
+    from app.errors import DomainError
+
+    text = str(error) or type(error).__name__
+    return text if isinstance(error, DomainError) else f"{type(error).__name__}: {text}"
+
+
+def _write(job_id: str, only_from=None, **values) -> int:
+    """Update the Job row in a transaction of its own; returns the number of rows changed."""
+    statement = sa.update(Job).where(Job.id == job_id).values(**values)
+    if only_from:
+        statement = statement.where(Job.status.in_(only_from))
+    with db.engine.begin() as conn:
+        return conn.execute(statement).rowcount
+
+
+# --- reading -------------------------------------------------------------------------------
+def get(job_id: str) -> Job | None:
+    """The Job row as it is now in the database (never a stale copy from the session)."""
+    return db.session.get(Job, job_id, populate_existing=True)
+
+
+def wait(job_id: str, timeout: float = 60, interval: float = 0.2) -> Job:
+    """Poll until the job is done or failed; TimeoutError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    query = sa.select(Job.status, Job.done, Job.total).where(Job.id == job_id)
+    while True:
+        with db.engine.connect() as conn:  # not the caller's session: it may be mid-transaction
+            row = conn.execute(query).first()
+        if row is None:
+            raise LookupError(f"no job {job_id}")
+        if row.status in FINISHED:
+            return get(job_id)
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"job {job_id} still {row.status} after {timeout} s "
+                               f"({row.done}/{row.total})")
+        time.sleep(interval)
+
+
+def percent(job_row) -> int:
+    if job_row.status == DONE:
+        return 100
+    if not job_row.total:
+        return 0
+    return max(0, min(100, int(job_row.done * 100 / job_row.total)))
