@@ -19,7 +19,10 @@ from views.file_response import file_response
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ITEMS = 500
 BATCH_PERMISSIONS = {"batch": "batch", "template": "batch", "batch_result": "batch",
-                     "drop": "batch", "errors_file": "batch", "failures_file": "batch"}
+                     "drop": "batch", "errors_file": "batch", "failures_file": "batch",
+                     "batch_job": "batch"}
+# Files above this size (a few thousand rows) are imported by a background job with progress.
+BACKGROUND_BYTES = 256 * 1024
 
 
 class BatchSteps:
@@ -103,13 +106,33 @@ class BatchSteps:
         return file_response(review_failures_workbook(rows), XLSX,
                              f"审核失败人员列表_{declaration.serial_no}.xlsx", inline=False)
 
+    @expose("/batch/job/<string:job_id>/")
+    @has_access
+    def batch_job(self, job_id):
+        """Where a background import's progress page goes when the job ends."""
+        from app import jobs
+
+        row = jobs.get(job_id)
+        if row is None or row.unit_id != self._unit().id or row.kind != "batch_import":
+            abort(404)
+        if row.status == "done":
+            return redirect(url_for(f"{type(self).__name__}.batch_result",
+                                    pk=row.result["declaration_id"]))
+        if row.status == "failed":
+            flash(row.message or __("导入失败"), "danger")
+            return redirect(url_for(f"{type(self).__name__}.batch"))
+        return redirect(url_for("JobView.page", job_id=row.id, next=request.path))
+
     def _import(self, declaration):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             flash(__("请选择要上传的Excel文件"), "danger")
             return redirect(request.url)
+        data = upload.read()
+        if len(data) > BACKGROUND_BYTES:
+            return self._import_in_background(data, upload.filename, declaration)
         try:
-            result = import_file(self._unit().id, self.business.code, g.user, upload.read(),
+            result = import_file(self._unit().id, self.business.code, g.user, data,
                                  upload.filename, declaration)
         except DomainError as refused:
             db.session.rollback()
@@ -118,6 +141,17 @@ class BatchSteps:
         flash(__("导入完成：成功%(good)s人，失败%(bad)s人", good=result.good, bad=result.bad),
               "success" if not result.bad else "warning")
         return redirect(self._url("batch_result", result.declaration))
+
+    def _import_in_background(self, data, filename, declaration):
+        from app import jobs
+
+        row = jobs.submit("batch_import", {
+            "unit_id": self._unit().id, "business_code": self.business.code,
+            "user_id": g.user.id, "file_key": storage().put(data), "filename": filename,
+            "declaration_id": declaration.id if declaration is not None else None,
+        }, unit_id=self._unit().id, user_id=g.user.id)
+        done = url_for(f"{type(self).__name__}.batch_job", job_id=row.id)
+        return redirect(url_for("JobView.page", job_id=row.id, next=done))
 
     def _batch_only(self):
         if not self.business.batch:

@@ -125,3 +125,26 @@ def test_export_with_data_lists_current_staff(as_user):
 
 def test_batch_pages_are_not_offered_for_single_businesses(as_user):
     assert as_user("37010000001").get("/declare/c6/batch/").status_code == 404
+
+
+def test_large_files_are_imported_by_a_background_job(app, as_user, monkeypatch):
+    from app import jobs
+    from views import batch_steps
+
+    monkeypatch.setattr(batch_steps, "BACKGROUND_BYTES", 0)
+    employer = as_user("37010000001")
+    template = employer.get("/declare/c1/template.xlsx").data
+    response = upload(employer, "/declare/c1/batch/",
+                      filled(template, [person(s) for s in range(45, 50)]))
+    assert "/jobs/" in response.headers["Location"]
+    job_id = re.search(r"/jobs/([0-9a-f-]{36})/", response.headers["Location"]).group(1)
+    with app.app_context():
+        row = jobs.wait(job_id, timeout=60)
+        assert row.status == "done", row.message
+    landing = employer.get(f"/declare/c1/batch/job/{job_id}/")
+    assert re.search(r"/declare/c1/\d+/batch/", landing.headers["Location"])
+    page = employer.get(landing.headers["Location"]).get_data(as_text=True)
+    assert 'id="good-count">5<' in page
+    other = as_user("37010000002")
+    assert other.get(f"/declare/c1/batch/job/{job_id}/").status_code == 404
+    assert other.get(f"/jobs/{job_id}.json").status_code == 404
