@@ -9,7 +9,7 @@ from sqlalchemy import distinct, select
 from app.declarations import commands, cost, guards, materials
 from app.errors import DomainError
 from app.extensions import db
-from views.file_response import file_response
+from views.file_response import file_response, material_response
 from app.roles import EMPLOYER
 from models.person import Enrollment, Person
 from models.reference import Insurance
@@ -90,14 +90,7 @@ class DeclarationWizard(BatchSteps, BaseView):
     @expose("/<int:pk>/materials/<int:material_id>")
     @has_access
     def material_file(self, pk, material_id):
-        declaration = self._load(pk)
-        material = next((m for m in declaration.materials if m.id == material_id), None)
-        if material is None:
-            abort(404)
-        try:
-            return file_response(*materials.read(material))
-        except DomainError:
-            abort(404)
+        return material_response(self._load(pk), material_id)
 
     @expose("/<int:pk>/check/")
     @has_access

@@ -1,6 +1,6 @@
 """找回密码 (A7): a code to the 专管员 phone on record, then a new password. Center staff ask
 an admin instead (系统管理 → 用户)."""
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext as _
 

@@ -11,7 +11,7 @@ from app.declarations import commands, materials
 from app.declarations.choices import load_choices
 from app.errors import DomainError
 from app.extensions import db
-from views.file_response import file_response
+from views.file_response import material_response
 from app.roles import REVIEWER
 from models.declaration import Declaration
 from models.unit import Unit
@@ -80,14 +80,7 @@ class ReviewView(BaseView):
     @expose("/<int:pk>/materials/<int:material_id>")
     @has_access
     def material_file(self, pk, material_id):
-        declaration = self._load(pk)
-        material = next((m for m in declaration.materials if m.id == material_id), None)
-        if material is None:
-            abort(404)
-        try:
-            return file_response(*materials.read(material))
-        except DomainError:
-            abort(404)
+        return material_response(self._load(pk), material_id)
 
     @expose("/<int:pk>/<action>/", methods=["POST"])
     @has_access

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert
 from app import audit
 from app.batch.reader import BatchFileError, read_batch
 from app.declarations import guards
+from app.declarations.commands import json_safe
 from app.declarations.choices import load_choices
 from app.declarations.serial import next_serial
 from app.errors import Invalid
@@ -78,7 +79,7 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress):
             bad.append(_bad(row, errors, labels))
         else:
             seen[number] = row.number
-            good.append((row, _json_safe(cleaned)))
+            good.append((row, json_safe(cleaned)))
         if progress and n % 1000 == 0:
             progress(n, len(batch.rows))
     refused = {}
@@ -138,7 +139,3 @@ def _error_file(business, batch, bad) -> str:
     headers = [h for h in batch.headers if h]
     return storage().put(error_workbook(business, headers, bad))
 
-
-def _json_safe(cleaned: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, date) else str(v) if hasattr(v, "as_tuple")
-                else v) for k, v in cleaned.items()}

@@ -50,7 +50,7 @@ def validate_item(business, unit_id: int, payload: dict, today: date | None = No
             errors.setdefault(field, reason)
     if errors:
         raise ItemErrors(errors)
-    return _json_safe(cleaned)
+    return json_safe(cleaned)
 
 
 def create(unit_id: int, business_code: str, user, payload: dict) -> Declaration:
@@ -273,6 +273,7 @@ def _item(seq, cleaned) -> DeclarationItem:
                            payload=cleaned, status="pending")
 
 
-def _json_safe(cleaned: dict) -> dict:
+def json_safe(cleaned: dict) -> dict:
+    """Dates and Decimals as text, so a cleaned payload fits a JSON column."""
     return {k: (v.isoformat() if isinstance(v, date) else str(v) if hasattr(v, "as_tuple")
                 else v) for k, v in cleaned.items()}
