@@ -40,7 +40,7 @@ from models.reference import (
     Nation,
     PersonCategory,
 )
-from models.unit import Unit
+from models.unit import Unit, UnitInsurance
 from views.datamodel import QueryInterface
 
 # Rows every logged-in user may read: code tables and parameters.
@@ -65,8 +65,14 @@ def unit_scope(model, unit_id):
         return Unit.id == unit_id
     if model is Person:
         return Person.id.in_(sa.select(Enrollment.person_id).where(Enrollment.unit_id == unit_id))
-    if "unit_id" in model.__table__.c:
-        return model.__table__.c.unit_id == unit_id
+    columns = model.__table__.c
+    if "unit_id" in columns and "insurance_id" in columns:
+        # A4: an employer queries only the 险种 registrations linked to its account.
+        linked = sa.select(UnitInsurance.insurance_id).where(
+            UnitInsurance.unit_id == unit_id, UnitInsurance.linked.is_(True))
+        return sa.and_(columns.unit_id == unit_id, columns.insurance_id.in_(linked))
+    if "unit_id" in columns:
+        return columns.unit_id == unit_id
     if model in PARENTS:
         fk, parent = PARENTS[model]
         return getattr(model, fk).in_(sa.select(parent.id).where(unit_scope(parent, unit_id)))

@@ -80,3 +80,12 @@ def test_reset_of_unknown_account_says_so(client):
 def test_settings_page_shows_unit_and_masked_phone(as_user):
     page = as_user("37010000001").get("/account/").get_data(as_text=True)
     assert "济南示例科技有限公司" in page and "****" in page
+
+
+def test_queries_offer_only_linked_insurances(app, fresh_unit3):
+    client = ready_client(app, fresh_unit3)  # registered for 养老 only
+    page = client.get("/unitinfoview/list/").get_data(as_text=True)
+    assert business_no(app, fresh_unit3, "110") in page
+    assert business_no(app, fresh_unit3, "210") not in page
+    staff = client.get("/unitstaffview/list/").get_data(as_text=True)
+    assert "企业职工基本养老保险" in staff and "失业保险" not in staff
