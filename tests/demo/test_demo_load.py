@@ -321,8 +321,10 @@ def test_approved_declarations_match_their_effects(db):
     for d in decls:
         for item in (i for i in d.items if i.status == "approved"):
             if d.business_code == "C1":  # the enrollments the 增员 made
-                rows = db.scalars(select(Enrollment).where(Enrollment.declaration_id == d.id)).all()
-                assert {e.person_id for e in rows} == {item.person_id}
+                rows = db.scalars(select(Enrollment).where(
+                    Enrollment.declaration_id == d.id,
+                    Enrollment.person_id == item.person_id)).all()
+                assert rows, f"{d.serial_no}: no enrollment for item {item.seq}"
                 assert min(e.start_month for e in rows) == item.payload["start_month"]
             elif d.business_code == "C2":  # the 减员 ended the enrollments with its reason
                 rows = db.scalars(select(Enrollment).where(

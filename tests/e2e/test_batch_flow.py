@@ -2,8 +2,9 @@
 upload it with one bad row, download the error workbook, fix, re-import, submit; the reviewer
 approves with one person rejected (partial); the employer downloads 审核失败人员列表.
 
-Runs at the large demo unit 37010000004 with persons of its own, so the demo's fixed states of
-37010000001 stay as the other tests expect them."""
+Runs on the session's demo database with persons of its own (ID numbers no other test uses),
+enrolled in all five 险种 like every demo employee, and leaves the declaration read, so the
+demo's other expectations of 37010000001 still hold."""
 import pytest
 from openpyxl import load_workbook
 
@@ -12,7 +13,8 @@ from tests.declarations.test_commands import new_id
 from tests.e2e.test_declaration_flow import log_in, log_out, scan
 
 pytestmark = pytest.mark.e2e
-EMPLOYER = "37010000004"
+EMPLOYER = "37010000001"
+ALL = "110,210,310,410,510"
 SEQS = (70, 71, 72)
 
 
@@ -39,8 +41,8 @@ def test_batch_enrollment_by_excel_with_partial_review(live_server, page, tmp_pa
     page.click("#to-batch")
     template = download(page, "#download-template", tmp_path / "template.xlsx")
 
-    bad = person(SEQS[2], id_number=new_id(SEQS[2])[:17])  # one digit short
-    first = fill(template, tmp_path / "first.xlsx", [person(SEQS[0]), person(SEQS[1]), bad])
+    bad = person(SEQS[2], id_number=new_id(SEQS[2])[:17], insurances=ALL)  # one digit short
+    first = fill(template, tmp_path / "first.xlsx", [person(SEQS[0], insurances=ALL), person(SEQS[1], insurances=ALL), bad])
     page.set_input_files("#batch-file", str(first))
     page.click("#batch-import")
     assert page.inner_text("#good-count") == "2" and page.inner_text("#bad-count") == "1"
@@ -50,7 +52,7 @@ def test_batch_enrollment_by_excel_with_partial_review(live_server, page, tmp_pa
     assert sheet.cell(row=2, column=1).value == 4  # the original row number
     assert sheet.cell(row=2, column=2).fill.fgColor.rgb.endswith("FFC7CE")  # the bad cell
 
-    fixed = fill(template, tmp_path / "fixed.xlsx", [person(s) for s in SEQS])
+    fixed = fill(template, tmp_path / "fixed.xlsx", [person(s, insurances=ALL) for s in SEQS])
     page.set_input_files("#reimport-file", str(fixed))
     page.click("#reimport-button")
     assert page.inner_text("#good-count") == "3" and page.inner_text("#bad-count") == "0"
