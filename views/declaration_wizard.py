@@ -7,6 +7,8 @@ from flask_babel import gettext as __
 from sqlalchemy import distinct, select
 
 from app.declarations import commands, cost, guards, materials
+from app.declarations.choices import load_choices
+from app.declarations.display import facts
 from app.errors import DomainError
 from app.extensions import db
 from views.file_response import file_response, material_response
@@ -224,21 +226,7 @@ class DeclarationWizard(BatchSteps, BaseView):
         if declaration.batch:
             report = (declaration.payload or {}).get("import", {})
             return [("申报人数", declaration.item_count), ("导入文件", report.get("filename", ""))]
-        payload = self._payload(declaration)
-        from app.declarations.choices import load_choices
-
-        choices = load_choices()
-        rows = []
-        for f in self.business.fields:
-            value = payload.get(f.name)
-            if f.kind == "choice" and value is not None:
-                value = choices.get(f.source, {}).get(value, value)
-            elif f.kind == "flag":
-                value = __("是") if value else __("否")
-            elif f.kind == "month" and value:
-                value = f"{str(value)[:4]}-{str(value)[4:6]}"
-            rows.append((f.label, "" if value is None else value))
-        return rows
+        return facts(self.business, self._payload(declaration), load_choices())
 
     def _cost(self, declaration):
         if declaration.batch:

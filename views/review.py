@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from app.declarations import commands, materials
 from app.declarations.choices import load_choices
+from app.declarations.display import facts
 from app.errors import DomainError
 from app.extensions import db
 from views.file_response import material_response
@@ -128,13 +129,5 @@ class ReviewView(BaseView):
         if business is None:
             return []
         choices = load_choices()
-        shaped = []
-        for item in declaration.items[:SHOWN_ITEMS]:
-            facts = []
-            for f in business.fields:
-                value = (item.payload or {}).get(f.name)
-                if f.kind == "choice" and value is not None:
-                    value = choices.get(f.source, {}).get(value, value)
-                facts.append((f.label, "" if value is None else value))
-            shaped.append((item, facts))
-        return shaped
+        return [(item, facts(business, item.payload, choices))
+                for item in declaration.items[:SHOWN_ITEMS]]

@@ -65,15 +65,20 @@ def enroll(declaration, items):
 
 @effect("reduce")
 def reduce(declaration, items):
+    """One UPDATE per distinct (减员年月, 原因): a batch of thousands is a handful of statements."""
     reasons = _code_ids()["change_reason"]
+    persons = _person_ids(items)
+    groups: dict[tuple, list[int]] = {}
     for item in items:
-        p = item.payload
-        db.session.execute(
-            update(Enrollment)
-            .where(Enrollment.unit_id == declaration.unit_id, Enrollment.end_month.is_(None),
-                   Enrollment.person_id == _person_id(item))
-            .values(status="ended", end_month=p["end_month"],
-                    reduce_reason_id=reasons.get(p.get("reduce_reason"))))
+        key = (item.payload["end_month"], reasons.get(item.payload.get("reduce_reason")))
+        groups.setdefault(key, []).append(persons[item.id_number])
+    for (end_month, reason_id), person_ids in groups.items():
+        for chunk in _chunks(person_ids):
+            db.session.execute(
+                update(Enrollment)
+                .where(Enrollment.unit_id == declaration.unit_id, Enrollment.end_month.is_(None),
+                       Enrollment.person_id.in_(chunk))
+                .values(status="ended", end_month=end_month, reduce_reason_id=reason_id))
 
 
 @effect("change_unit")
@@ -149,10 +154,26 @@ def interruption_to_retired(declaration, items):
 
 
 def _person_id(item) -> int:
-    if item.person_id is None:
-        item.person_id = db.session.scalar(
-            select(Person.id).where(Person.id_number == item.id_number))
-    return item.person_id
+    return _person_ids([item])[item.id_number]
+
+
+def _person_ids(items) -> dict[str, int]:
+    """ID number → person id for these items, in one query for those not yet resolved."""
+    missing = [i.id_number for i in items if i.person_id is None]
+    found = {}
+    for chunk in _chunks(missing):
+        found.update(db.session.execute(
+            select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))).all())
+    for item in items:
+        if item.person_id is None:
+            item.person_id = found.get(item.id_number)
+    return {item.id_number: item.person_id for item in items}
+
+
+def _chunks(values: list, size: int = 5000):
+    """IN lists stay well under SQLite's bound-variable limit."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _code_ids() -> dict[str, dict[str, int]]:
