@@ -4,6 +4,7 @@ from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 
 from flask import g
+from sqlalchemy.orm import joinedload
 
 from models.user import ShebaoUser
 from views.login import LoginView
@@ -28,6 +29,16 @@ class SecurityManager(FabSecurityManager):
         audit.record_now("password_reset_by_admin" if by_admin else "password_change",
                          target_type="user", target_id=user.id, detail={"username": user.username})
 
+    def get_user_by_id(self, pk):
+        """With roles, groups and unit in the same query: every page reads all three, and FAB
+        would load each lazily (three more queries per request)."""
+        from flask_appbuilder.security.sqla.models import Group
+
+        user = self.user_model
+        return self.session.get(user, pk, options=[
+            joinedload(user.roles), joinedload(user.groups).joinedload(Group.roles),
+            joinedload(user.unit)])
+
     def auth_user_db(self, username, password):
         """Every password login (web and /api/v1/security/login) goes through the lockout."""
         from app.login import LoginRefused, authenticate
@@ -45,6 +56,20 @@ class SecurityManager(FabSecurityManager):
         if key not in cache:
             cache[key] = self._permission_pairs(key)
         return (view_name, permission_name) in cache[key]
+
+    def permission_pairs_of(self, user):
+        """Every (view, permission) pair the user's roles grant, as FAB's checks see them;
+        None for anonymous users and built-in (config-defined) roles."""
+        if not user.is_authenticated:
+            return None
+        roles = self.get_user_roles(user)
+        if any(role.name in self.builtin_roles for role in roles):
+            return None
+        key = tuple(sorted(role.id for role in roles))
+        cache = g.setdefault("permission_pairs", {})
+        if key not in cache:
+            cache[key] = self._permission_pairs(key)
+        return cache[key]
 
     def _permission_pairs(self, role_ids) -> frozenset:
         from flask_appbuilder.security.sqla.models import assoc_permissionview_role
