@@ -17,6 +17,7 @@ from models.reference import (
 )
 from models.sms import SmsMessage
 from models.unit import Unit
+from views import search_widget
 from views.datamodel import QueryInterface
 from views.filters import DATE_RANGE, MONTH_RANGE
 from views.labels import UNIT
@@ -25,6 +26,16 @@ from views.list_view import ListView
 
 class AdminView(ListView):
     role_access = {}
+
+    # Search dropdowns list code-table rows: an edit here must show in them at once.
+    def post_add(self, item):
+        search_widget.forget()
+
+    def post_update(self, item):
+        search_widget.forget()
+
+    def post_delete(self, item):
+        search_widget.forget()
 
 
 class CodeTableView(AdminView):

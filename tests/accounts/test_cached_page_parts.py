@@ -1,0 +1,75 @@
+"""The parts of a page kept between requests (app.menu, views.search_widget) follow changes:
+a role losing a menu permission loses the menu entry on its next page, and a code table row an
+admin adds shows in the search dropdowns at once."""
+import json
+import re
+
+from sqlalchemy import select
+
+from app.roles import EMPLOYER, ROLE_NAMES
+from models.reference import ChangeReason
+
+
+def navbar(client, url="/") -> str:
+    html = client.get(url).get_data(as_text=True)
+    return html.split('navbar-collapse collapse">', 1)[1].split("navbar-right", 1)[0]
+
+
+def test_menu_follows_a_role_change_on_the_next_page(app, as_user):
+    client = as_user("37010000002")
+    assert 'href="/unitstaffview/list/"' in navbar(client)
+    sm = app.appbuilder.sm
+    with app.app_context():
+        role = sm.find_role(ROLE_NAMES[EMPLOYER])
+        menu = sm.find_permission_view_menu("menu_access", "单位人员查询")
+        assert menu is not None, "the employer role has the menu entry"
+        sm.del_permission_role(role, menu)
+    try:
+        menu_now = navbar(client)
+        assert 'href="/unitstaffview/list/"' not in menu_now
+        assert 'href="/unitinfoview/list/"' in menu_now  # the rest of the menu is still there
+    finally:
+        with app.app_context():
+            sm.add_permission_role(sm.find_role(ROLE_NAMES[EMPLOYER]),
+                                   sm.find_permission_view_menu("menu_access", "单位人员查询"))
+    assert 'href="/unitstaffview/list/"' in navbar(client)
+
+
+def test_menu_is_in_the_language_asked_for(as_user):
+    client = as_user("37010000002")
+    assert "信息查询" in navbar(client)
+    english = navbar(client, "/?_l_=en")
+    assert "Queries" in english and "信息查询" not in english
+    client.get("/?_l_=zh")
+
+
+def _search_choices(html: str, field: str) -> list[str]:
+    """The option texts of a search field, from the field templates FAB's filter script gets
+    (its second argument: column → field HTML)."""
+    decoder = json.JSONDecoder()
+    start = html.index("'#filter_form',") + len("'#filter_form',")
+    _labels, end = decoder.raw_decode(html, html.index("{", start))
+    fields, _end = decoder.raw_decode(html, html.index("{", end))
+    return re.findall(r">([^<>]+)</option>", fields[field])
+
+
+def test_a_code_added_by_the_admin_shows_in_search_dropdowns_at_once(app, as_user):
+    reviewer = as_user("reviewer")
+    before = _search_choices(reviewer.get("/staffchangeview/list/").get_data(as_text=True),
+                             "add_reason")
+    assert before and "测试新增原因" not in before
+    admin = as_user("admin")
+    response = admin.post("/changereasonview/add", data={
+        "code": "T99", "name": "测试新增原因", "kind": "add", "active": "y"})  # voluntary: unchecked
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    try:
+        after = _search_choices(reviewer.get("/staffchangeview/list/").get_data(as_text=True),
+                                "add_reason")
+        assert "测试新增原因" in after
+    finally:
+        from app.extensions import db
+
+        with app.app_context():
+            db.session.delete(db.session.scalar(
+                select(ChangeReason).where(ChangeReason.code == "T99")))
+            db.session.commit()
