@@ -10,6 +10,7 @@ class CodeMixin:
     code = Column(String(20), unique=True, nullable=False)
     name = Column(String(100), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
+    label_column = "name"  # what a list shows for a row of this table (views.datamodel)
 
     def __repr__(self):
         return self.name

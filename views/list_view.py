@@ -16,11 +16,12 @@ for every screen:
 
 ``QueryView`` adds tenancy and makes the screen read-only: no add, edit or delete route.
 """
-from flask import current_app, flash
+from flask import current_app, flash, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.widgets import ListWidget
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _
 from sqlalchemy import Boolean
@@ -30,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from app.roles import EMPLOYER, READ, REVIEWER
 from views.export import xlsx_response
 from views.filters import CODE_EQUAL, RelatedEqual
+from views.search_widget import CachedSearchWidget
 from views.labels import CODES, COLUMNS, code_formatter, yes_no
 from views.tenancy import TenantModelView, current_user, is_center
 
@@ -43,6 +45,7 @@ class ListView(ModelView):
     count_cap = 10_000
     export_max_rows = 20_000  # EXPORT_MAX_ROWS in the config overrides it
     list_template = "query/list.html"
+    search_widget = CachedSearchWidget
 
     center_columns = ()  # listed and searchable for center roles only
     center_needs_filter = ()  # center roles must filter on one of these to see rows
@@ -54,12 +57,16 @@ class ListView(ModelView):
         self.list_columns = [*self.center_columns, *self.list_columns]
         self.search_columns = [*self.center_columns, *(self.search_columns or [])]
         self.label_columns = {**COLUMNS, **(self.label_columns or {})}
+        eager = {*self.eager, *_relations_of(self.datamodel, self.list_columns)}
         self.datamodel = self.datamodel.configured(
-            eager={*self.eager, *_relations_of(self.datamodel, self.list_columns)},
+            eager=eager,
+            eager_columns={} if self.computed_columns else _columns_read(
+                self.datamodel, eager, self.list_columns),
             column_filters=self._column_filters(),
             computed=self.computed_columns,
             count_cap=self.count_cap,
         )
+        self._reads_as_rows = self.datamodel.reads_as_rows(self.list_columns)
         self.formatters_columns = {**self._formatters(), **(self.formatters_columns or {})}
         self.search_form_extra_fields = {**self._search_fields(),
                                          **(self.search_form_extra_fields or {})}
@@ -128,29 +135,63 @@ class ListView(ModelView):
         page_size = page_size or self.page_size
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
+        columns = self.visible_columns()
         if self._lacks_needed_filter(filters):
             flash(_("请先输入单位或人员查询条件"), "info")
-            count, items = 0, []
+            count, rows = 0, []
         else:
-            count, items = self.datamodel.query(
-                filters.get_joined_filters(self._base_filters), order_column, order_direction,
-                page=page, page_size=page_size,
-            )
-        columns = self.visible_columns()
+            count, rows = self._page(filters.get_joined_filters(self._base_filters),
+                                     order_column, order_direction, page, page_size, columns)
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns,
             include_columns=columns,
-            value_columns=self.datamodel.get_values(items, columns),
+            value_columns=self._formatted(rows),
             order_columns=self.order_columns,
-            formatters_columns=self.formatters_columns,
+            formatters_columns={},  # the values arrive formatted
+            show_href=self._show_href(filters),
             page=page, page_size=page_size, count=count,
-            pks=[self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)],
+            pks=[key for key, _values in rows],
             actions=actions or self.actions,
             filters=filters,
             modelview_name=self.__class__.__name__,
             **kwargs,
         )
         return widgets
+
+    def _page(self, filters, order_column, order_direction, page, page_size, columns):
+        """(count, [(key, {column: value})]) of the page: as rows where the columns allow it,
+        else through the objects (computed values need them)."""
+        if self._reads_as_rows:
+            return self.datamodel.page_values(filters, order_column, order_direction, page,
+                                              page_size, columns)
+        count, items = self.datamodel.query(filters, order_column, order_direction,
+                                            page=page, page_size=page_size)
+        keys = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)]
+        return count, list(zip(keys, self.datamodel.get_values(items, columns), strict=True))
+
+    def _formatted(self, rows):
+        """The rows as the list shows them. Formatters return translatable labels: each distinct
+        value is formatted and translated once per page, not once per cell in the template."""
+        formatters = [(c, f, {}) for c, f in self.formatters_columns.items()]
+        for _key, values in rows:
+            for column, formatter, seen in formatters:
+                if column in values:
+                    value = values[column]
+                    if value not in seen:
+                        seen[value] = str(formatter(value))
+                    values[column] = seen[value]
+        return [values for _key, values in rows]
+
+    def _show_href(self, filters):
+        """The detail link of a row as (before the key, after it), built once per page; None
+        where this user may not open details."""
+        if self.appbuilder.sm.has_access("can_show", self.class_permission_name):
+            marker = "__pk__"
+            link = url_for(f"{self.endpoint}.show", pk=marker)
+            link = current_app.jinja_env.filters["set_link_filters"](link, filters)
+            before, _marker, after = link.partition(marker)
+            return before, after
+        return None
 
     def _lacks_needed_filter(self, filters):
         if not self.center_needs_filter or not is_center(current_user()):
@@ -186,8 +227,16 @@ class ListView(ModelView):
         ]
 
 
+class ReadOnlyListWidget(ListWidget):
+    """Rows linked to their detail page, without FAB's per-row edit/delete/action machinery."""
+
+    template = "query/list_widget.html"
+
+
 class QueryView(TenantModelView, ListView):
     """A query screen: read-only, held to the user's unit, for employers and reviewers."""
+
+    list_widget = ReadOnlyListWidget
 
     role_access = {EMPLOYER: READ, REVIEWER: READ}
     base_permissions = ["can_list", "can_show", "can_export"]
@@ -212,6 +261,22 @@ def _code_key(datamodel, column):
     """``table.column``, the key of labels.CODES, of a possibly dotted column."""
     resolved = _resolve(datamodel, column)
     return f"{resolved[0].__tablename__}.{resolved[1]}" if resolved else None
+
+
+def _columns_read(datamodel, eager, columns):
+    """Relation path → the columns a list reads of it, for the paths it reads only through
+    dotted columns (a relation shown whole prints through its ``__str__``: load all of it).
+    Paths other eager paths go through keep all their columns (their keys among them)."""
+    read = {}
+    for column in columns:
+        if "." in column:
+            path, leaf = column.rsplit(".", 1)
+            read.setdefault(path, set()).add(leaf)
+    whole = {c for c in columns if c in eager}
+    through = {p.rsplit(".", 1)[0] for p in eager if "." in p}
+    return {path: sorted(leaves) for path, leaves in read.items()
+            if path in eager and path not in whole | through
+            and all(_resolve(datamodel, f"{path}.{leaf}") is not None for leaf in leaves)}
 
 
 def _relations_of(datamodel, columns):

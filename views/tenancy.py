@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, request
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.models.filters import BaseFilter, Filters
+from flask_appbuilder.models.filters import BaseFilter
 from flask_login import current_user as login_user
 
 from app.roles import CENTER_ROLES
@@ -123,18 +123,17 @@ class TenantFilter(BaseFilter):
 class TenantInterface(QueryInterface):
     """A datamodel whose every query is held to the current user's unit."""
 
-    def tenant_filters(self):
-        return Filters(self.filter_converter_class, self).add_filter_list(
-            [["id", TenantFilter, None]]
-        )
+    def _tenant(self, query):
+        return TenantFilter("id", self).apply(query)
+
+    def filtered(self, query, filters=None):
+        return super().filtered(self._tenant(query), filters)
 
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
-        query = self.tenant_filters().apply_all(query)
-        return super()._apply_inner_all(query, filters, *args, **kwargs)
+        return super()._apply_inner_all(self._tenant(query), filters, *args, **kwargs)
 
     def _get_base_query(self, query, filters=None, *args, **kwargs):
-        query = self.tenant_filters().apply_all(query)
-        return super()._get_base_query(query, filters, *args, **kwargs)
+        return super()._get_base_query(self._tenant(query), filters, *args, **kwargs)
 
 
 class TenantModelView(ModelView):
