@@ -23,8 +23,8 @@ def _instance_path():
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
     from app import account_gate, cli, hardening, menu
-    from flask_appbuilder import AppBuilder
 
+    from app.builder import ShebaoAppBuilder
     from app.extensions import csrf, db, migrate
     from app.security import limit_api_login
 
@@ -32,7 +32,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     with app.app_context():
-        appbuilder = AppBuilder(update_perms=False)
+        appbuilder = ShebaoAppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         import views
 

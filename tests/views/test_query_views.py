@@ -427,3 +427,13 @@ def test_lists_read_as_rows_show_what_the_objects_show(app, as_user, monkeypatch
 def test_a_list_with_computed_values_reads_objects(app):
     rates = next(v for v in _list_views(app) if type(v).__name__ == "UnitRateView")
     assert rates.computed_columns and not rates._reads_as_rows
+
+
+@pytest.mark.parametrize("role", [EMPLOYER, "reviewer", "admin"])
+def test_profile_link_opens_the_account_page(as_user, role):
+    client = as_user(role)
+    html = client.get("/").get_data(as_text=True)
+    right = html.split("navbar-right", 1)[1]
+    link = re.search(r'href="([^"]+)"><span class="fa fa-fw fa-user">', right).group(1)
+    assert link == "/account/"
+    assert client.get(link).status_code == 200

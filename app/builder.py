@@ -1,0 +1,11 @@
+"""FAB's AppBuilder with our links where FAB's own would send a user to a page refused to them."""
+from flask import url_for
+from flask_appbuilder import AppBuilder
+
+
+class ShebaoAppBuilder(AppBuilder):
+    @property
+    def get_url_for_userinfo(self) -> str:
+        """The navbar's profile link opens our account page (unit, 险种, password) for every
+        role; FAB's user-admin page would refuse employers and reviewers."""
+        return url_for("AccountView.settings")
