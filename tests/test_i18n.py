@@ -98,3 +98,11 @@ def test_ours_win_and_fabs_still_apply(app, compiled):
         for labels in CODES.values():
             for label in labels.values():
                 assert not CJK.search(str(label)), label
+
+
+def test_the_system_name_follows_the_language(app, compiled):
+    client = app.test_client()
+    assert "<title>Social Insurance Employer Online Services</title>" in \
+        client.get("/login/?_l_=en").get_data(as_text=True)
+    assert "<title>社会保险单位网上服务系统</title>" in \
+        client.get("/login/?_l_=zh").get_data(as_text=True)
