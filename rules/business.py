@@ -157,6 +157,7 @@ BUSINESSES = {b.code: b for b in (
         "C10", "中断转退休", "退休管理", person_source="reduced", effect="interruption_to_retired",
         fields=(ID, NAME, Field("retire_month", "退休年月", "month")),
         materials=(ID_CARD, OTHER_PROOF),
+        declaration_guards=("not_retired_nor_insured_elsewhere",),
     ),
     Business(
         "C3", "缴费基数申报", SOCIAL, person_source="staff", batch=True, effect="set_bases",

@@ -8,6 +8,7 @@ from app.declarations import base_declaration
 from app.extensions import db
 from models.contribution import Bill, Contribution, YearParameter
 from models.declaration import Declaration, DeclarationEvent, DeclarationItem
+from models.pension import RetirementRecord
 from models.person import Enrollment, Person
 from models.reference import Insurance
 from models.unit import Unit
@@ -300,4 +301,24 @@ def known_person_guard(unit_id, payloads, today, except_declaration):
             refusals[i] = ("id_number", "未找到该人员，请核对社会保障号码")
         elif p.get("name") and p["name"] != names[number]:
             refusals[i] = ("name", "姓名与社会保障号码不符")
+    return refusals
+
+
+@payload_guard("not_retired_nor_insured_elsewhere")
+def not_retired_nor_insured_elsewhere(unit_id, payloads, today, except_declaration):
+    """C10: a person retires once (one retirement record each), and not while insured at
+    another unit now: that unit's 减员 comes first."""
+    numbers = [p.get("id_number") for p in payloads]
+    retired = set(db.session.scalars(
+        select(Person.id_number).join(RetirementRecord, RetirementRecord.person_id == Person.id)
+        .where(Person.id_number.in_(numbers))))
+    enrolled = open_enrollments(numbers)
+    refusals = {}
+    for i, number in enumerate(numbers):
+        elsewhere = [span for span in enrolled.get(number, []) if span[0] != unit_id]
+        if number in retired:
+            refusals[i] = ("id_number", "该人员已办理退休，不能重复办理")
+        elif elsewhere:
+            refusals[i] = ("id_number",
+                           f"该人员正在“{elsewhere[0][1]}”参保，须该单位先办理减员")
     return refusals

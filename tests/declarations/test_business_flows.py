@@ -299,6 +299,35 @@ def test_c10_retires_an_interrupted_person(flow):
             if end is None] == [("310", "retired", "normal")]
 
 
+def test_c10_refuses_a_second_retirement_and_a_person_insured_elsewhere(ordinary):
+    """A person retires once; one who has moved on to another unit needs its 减员 first."""
+    app = ordinary.app
+    retired = free_person(app, ordinary.unit_no, born_after=date(1900, 1, 1))
+    reduce_with_commands(app, ordinary.unit_no, retired)
+    ordinary.run("C10", staff_form(retired, retire_month=THIS_MONTH))
+    with session_of(app) as s:  # later reduced as a retiree (C2R): reduced here again
+        for enrollment in s.scalars(select(Enrollment).where(
+                Enrollment.person_id == retired.id, Enrollment.end_month.is_(None))):
+            enrollment.end_month, enrollment.status = MONTH, "ended"
+        s.commit()
+    moved = free_person(app, ordinary.unit_no, born_after=date(1900, 1, 1))
+    reduce_with_commands(app, ordinary.unit_no, moved)
+    with session_of(app) as s:
+        s.add(Enrollment(person_id=moved.id, unit_id=unit_id_of(app, VIP),
+                         insurance_id=1, category="active", status="normal",
+                         start_month=MONTH))
+        s.commit()
+    for person, reason in ((retired, "该人员已办理退休，不能重复办理"),
+                           (moved, "须该单位先办理减员")):
+        response = ordinary.employer.post("/declare/c10/new/", data={
+            "id_number": person.id_number, "name": person.name, "retire_month": THIS_MONTH})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and reason in html, person.id_number
+    with session_of(app) as s:
+        assert s.scalar(select(func.count()).select_from(RetirementRecord)
+                        .where(RetirementRecord.person_id == retired.id)) == 1
+
+
 @pytest.mark.parametrize("code", ["C9", "C10"])
 def test_reduced_person_businesses_refuse_who_was_never_reduced_here(ordinary, code):
     """Only a person this unit has reduced: not a stranger, nor another unit's staff."""
