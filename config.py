@@ -58,6 +58,9 @@ class Config:
     CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
     JOB_THREADS = int(os.environ.get("JOB_THREADS", "2"))
     JOB_MODULES = os.environ.get("JOB_MODULES", "")
+    # A queued or running job its runner has not written for this long is failed when read
+    # (its process is gone); raise it for job kinds with steps longer than 15 minutes.
+    JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")

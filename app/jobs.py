@@ -31,7 +31,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 import sqlalchemy as sa
@@ -48,8 +48,10 @@ STATUS_NAMES = {QUEUED: _l("排队中"), RUNNING: _l("进行中"), DONE: _l("已
 TASK_NAME = "shebao.run_job"
 APP_JOB_MODULES: tuple[str, ...] = ("app.batch.jobs",)  # the app's own job kinds
 DEFAULTS = {"JOB_THREADS": 2, "JOB_MODULES": "", "JOB_PROGRESS_INTERVAL": 0.5,
+            "JOB_STALE_AFTER": 900,
             "CELERY_BROKER_URL": "", "CELERY_QUEUE": "shebao", "CELERY_KEY_PREFIX": ""}
 MESSAGE_LIMIT = 2000
+STALE_MESSAGE = "任务已中断：处理进程退出或服务重启，结果未保存，请重新提交"
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -269,8 +271,10 @@ def _describe(error: BaseException) -> str:
 
 
 def _write(job_id: str, only_from=None, **values) -> int:
-    """Update the Job row in a transaction of its own; returns the number of rows changed."""
-    statement = sa.update(Job).where(Job.id == job_id).values(**values)
+    """Update the Job row in a transaction of its own; returns the number of rows changed.
+    Every write is also the runner's sign of life (``updated_at``)."""
+    statement = sa.update(Job).where(Job.id == job_id).values(
+        **{"updated_at": datetime.now(), **values})
     if only_from:
         statement = statement.where(Job.status.in_(only_from))
     with db.engine.begin() as conn:
@@ -279,8 +283,26 @@ def _write(job_id: str, only_from=None, **values) -> int:
 
 # --- reading -------------------------------------------------------------------------------
 def get(job_id: str) -> Job | None:
-    """The Job row as it is now in the database (never a stale copy from the session)."""
+    """The Job row as it is now in the database (never a stale copy from the session). A job
+    its runner has not written for JOB_STALE_AFTER seconds is failed first: the process that
+    ran it is gone (a restart, a killed worker), and the page must not show it running
+    forever."""
+    _fail_if_stale(job_id)
     return db.session.get(Job, job_id, populate_existing=True)
+
+
+def _fail_if_stale(job_id: str) -> None:
+    silent_since = datetime.now() - timedelta(seconds=float(setting("JOB_STALE_AFTER")))
+    last_heard = sa.func.coalesce(Job.updated_at, Job.started_at, Job.created_at)
+    with db.engine.begin() as conn:
+        failed = conn.execute(
+            sa.update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RUNNING)),
+                                 last_heard < silent_since)
+            .values(status=FAILED, message=STALE_MESSAGE, finished_at=datetime.now(),
+                    updated_at=datetime.now())).rowcount
+    if failed:
+        log.warning("job %s: no word from its runner since %s, marked failed", job_id,
+                    silent_since)
 
 
 def wait(job_id: str, timeout: float = 60, interval: float = 0.2) -> Job:

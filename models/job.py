@@ -24,3 +24,4 @@ class Job(Model):
     created_at = Column(DateTime, nullable=False, default=datetime.now)
     started_at = Column(DateTime)
     finished_at = Column(DateTime)
+    updated_at = Column(DateTime)  # last write by the runner: a silent job is a dead one

@@ -148,6 +148,36 @@ def test_progress_writes_are_throttled(app, monkeypatch):
     assert len(writes) < 10
 
 
+def test_a_job_whose_runner_went_silent_is_failed_when_read(app, as_user, unit_of):
+    """A runner that died (restart, killed worker) leaves its job running: once nothing has
+    been written for JOB_STALE_AFTER seconds, the page shows it failed, not running forever."""
+    from datetime import datetime, timedelta
+
+    unit = unit_of(EMPLOYER)
+    long_ago = datetime.now() - timedelta(seconds=jobs.setting("JOB_STALE_AFTER", app) + 60)
+    rows = {"dead": (jobs.RUNNING, long_ago), "never_started": (jobs.QUEUED, None),
+            "alive": (jobs.RUNNING, datetime.now())}
+    ids = {}
+    with app.app_context():
+        for name, (status, updated) in rows.items():
+            ids[name] = str(uuid.uuid4())
+            created = long_ago if name != "alive" else datetime.now()
+            db.session.add(Job(id=ids[name], kind="test.count", status=status, done=3, total=10,
+                               params={}, unit_id=unit, created_at=created,
+                               updated_at=updated))
+        db.session.commit()
+    client = as_user(EMPLOYER)
+    for name in ("dead", "never_started"):
+        data = client.get(f"/jobs/{ids[name]}.json").get_json()
+        assert data["status"] == jobs.FAILED, name
+        assert "任务已中断" in data["message"]
+    assert client.get(f"/jobs/{ids['alive']}.json").get_json()["status"] == jobs.RUNNING
+    with app.app_context():
+        assert jobs.run_job(ids["never_started"]) == jobs.FAILED  # a late delivery: not run
+        db.session.query(Job).filter(Job.id.in_(ids.values())).delete()
+        db.session.commit()
+
+
 def test_job_kinds_are_registered_once():
     with pytest.raises(ValueError, match="already registered"):
         jobs.job("test.count")(lambda ctx: None)
