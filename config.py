@@ -58,6 +58,8 @@ class Config:
     CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
     JOB_THREADS = int(os.environ.get("JOB_THREADS", "2"))
     JOB_MODULES = os.environ.get("JOB_MODULES", "")
+    # Printed forms of more rows are rendered by a background job (views/declaration_print.py).
+    PRINT_INLINE_ROWS = int(os.environ.get("PRINT_INLINE_ROWS", "300"))
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")
