@@ -220,7 +220,10 @@ def _default(default):
     """A column's Python-side default (scalar, or callable such as datetime.now)."""
     if default.is_callable:
         return default.arg(None)
-    return default.arg if default.is_scalar else None
+    if default.is_scalar:
+        return default.arg
+    # A SQL-expression default would silently become NULL under COPY: refuse instead.
+    raise NotImplementedError(f"COPY cannot apply the SQL default {default!r}")
 
 
 def _upsert_persons(items, codes) -> dict[str, int]:
