@@ -61,6 +61,8 @@ class Config:
     # A queued or running job its runner has not written for this long is failed when read
     # (its process is gone); raise it for job kinds with steps longer than 15 minutes.
     JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))
+    # Printed forms of more rows are rendered by a background job (views/declaration_print.py).
+    PRINT_INLINE_ROWS = int(os.environ.get("PRINT_INLINE_ROWS", "300"))
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")

@@ -1,4 +1,5 @@
-"""What a declaration's printed form (增员表, 减员表, F1) shows: header facts and one row per item.
+"""What a declaration's printed form (增员表, 减员表, F1; 工资申报汇总表 of C3) shows: header facts
+and one row per item.
 
 Pure: a declaration-like object (``Declaration`` or anything with the same attributes) and the
 code tables as plain dicts go in, a template context comes out; ``load_lookups`` is the only
@@ -10,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 
 from rules import business as registry
 from rules import id_number
+from rules.contribution_base import CLAMPED_TO_CAP, CLAMPED_TO_FLOOR, decide_base
 from rules.errors import RuleError
+from rules.money import to_fen
 from rules.workflow import APPROVED, PARTIAL, STATUS_NAMES
 
 
@@ -21,6 +24,7 @@ def N_(message: str) -> str:
 
 GENDERS = {"male": "男", "female": "女"}
 ITEM_RESULTS = {"pending": N_("待审核"), "approved": N_("通过"), "rejected": N_("不通过")}
+CLAMP_MARKS = {CLAMPED_TO_FLOOR: N_("按下限"), CLAMPED_TO_CAP: N_("按上限")}
 # Only a decided declaration is an official record; anything else prints with a warning.
 OFFICIAL = frozenset({APPROVED, PARTIAL})
 
@@ -29,20 +33,24 @@ class NotPrintable(LookupError):
     """The business has no printed form."""
 
 
-def load_lookups() -> dict[str, dict[str, str]]:
-    """Code → name of every code table a form translates, read through the app's session
-    (needs an app context). Inactive codes are kept: an old declaration may still use them."""
+def load_lookups() -> dict:
+    """Code → name of every code table a form translates, and each year's base floor and cap
+    (year → (floor, cap), for the 工资申报 summary), read through the app's session (needs an
+    app context). Inactive codes are kept: an old declaration may still use them."""
     from sqlalchemy import select
 
     from app.extensions import db
+    from models.contribution import YearParameter
     from models.reference import ChangeReason, EmploymentForm, Insurance, PersonCategory
 
     def names(model):
         return dict(db.session.execute(select(model.code, model.name).order_by(model.code)).all())
 
+    limits = {year: (floor, cap) for year, floor, cap in db.session.execute(
+        select(YearParameter.year, YearParameter.base_floor, YearParameter.base_cap))}
     return {"change_reason": names(ChangeReason), "employment_form": names(EmploymentForm),
             "person_category": names(PersonCategory), "insurance": names(Insurance),
-            "gender": dict(GENDERS)}
+            "gender": dict(GENDERS), "year_limits": limits}
 
 
 def declaration_context(declaration, lookups: dict, gettext=lambda s: s) -> dict:
@@ -53,7 +61,8 @@ def declaration_context(declaration, lookups: dict, gettext=lambda s: s) -> dict
     business = registry.get(declaration.business_code)
     if not business.print_form:
         raise NotPrintable(f"业务“{business.name}”没有打印表单")
-    rows = [_row(item, lookups, declaration, gettext) for item in _items(declaration)]
+    items = _items(declaration)
+    rows = [_row(item, lookups, declaration, gettext) for item in items]
     unit = getattr(declaration, "unit", None)
     status = declaration.status
     return {
@@ -69,7 +78,48 @@ def declaration_context(declaration, lookups: dict, gettext=lambda s: s) -> dict
         "opinion": getattr(declaration, "opinion", None) or "",
         "rows": rows,
         "approved_count": sum(1 for r in rows if r["approved"]),
+        **(_wage_summary(declaration, items, rows, lookups, gettext)
+           if business.code == registry.WAGE_DECLARATION else {}),
     }
+
+
+def _wage_summary(declaration, items, rows, lookups, gettext) -> dict:
+    """C3 工资申报: each row's declared wage and the base the year's floor and cap made of it,
+    and the totals. An approved row prints the base its approval wrote (kept in the payload);
+    a row not yet decided prints what the clamp would make of it; a rejected row has no base.
+    The form shows one year: a declaration is of one base year (rules.wage_base.one_year)."""
+    years = sorted({int(i.payload["year"]) for i in items if (i.payload or {}).get("year")})
+    year = years[0] if len(years) == 1 else None
+    floor, cap = (lookups.get("year_limits") or {}).get(year, (None, None))
+    wages = bases = Decimal("0.00")
+    for item, row in zip(items, rows):
+        payload = item.payload or {}
+        wage = to_fen(str(payload.get("declared_wage") or 0))
+        base, clamped = None, None
+        if row["status"] == "approved" and payload.get("base") not in (None, ""):
+            base, clamped = to_fen(str(payload["base"])), payload.get("clamped")
+        elif row["status"] != "rejected" and floor is not None:
+            # Undecided, or approved before the payload kept the base: the approval's clamp.
+            decision = decide_base(wage, floor, cap)
+            base, clamped = decision.base, decision.clamped
+        wages += wage
+        bases += base or 0
+        row.update(declared_wage=_money(wage), base=_money(base),
+                   clamp=gettext(CLAMP_MARKS[clamped]) if clamped in CLAMP_MARKS else "",
+                   clamped=clamped)
+    return {
+        "year": year or "、".join(str(y) for y in years),
+        "declared_month": _month_of(getattr(declaration, "submitted_at", None)),
+        "base_floor": _money(floor), "base_cap": _money(cap),
+        "wage_total": _money(wages), "base_total": _money(bases),
+        "floor_count": sum(1 for r in rows if r["clamped"] == CLAMPED_TO_FLOOR),
+        "cap_count": sum(1 for r in rows if r["clamped"] == CLAMPED_TO_CAP),
+    }
+
+
+def _month_of(value) -> str:
+    """申报年月: the month the declaration was submitted, as 2026-04."""
+    return value.strftime("%Y-%m") if isinstance(value, (date, datetime)) else ""
 
 
 def _items(declaration):
@@ -101,6 +151,7 @@ def _row(item, lookups, declaration, gettext) -> dict:
         "result": gettext(ITEM_RESULTS.get(status, status)),
         "result_message": getattr(item, "result_message", None) or "",
         "approved": status == "approved",
+        "status": status,
     }
 
 

@@ -161,6 +161,7 @@ BUSINESSES = {b.code: b for b in (
     ),
     Business(
         "C3", "缴费基数申报", SOCIAL, person_source="staff", batch=True, effect="set_bases",
+        print_form="wage_summary",
         description="工资申报：按人员申报上年月平均工资作为本年度缴费工资，低于保底线按保底线、"
                     "高于封顶线按封顶线确定缴费基数；每个单位每年度申报一次，须在申报期内。",
         fields=(ID, NAME,

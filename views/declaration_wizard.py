@@ -11,7 +11,7 @@ from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError
 from app.extensions import db
-from views.file_response import file_response, material_response
+from views.file_response import material_response
 from app.roles import EMPLOYER
 from models.person import Enrollment, Person
 from models.reference import Insurance
@@ -20,6 +20,7 @@ from rules import workflow
 from rules.business import BUSINESSES, Business
 from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
 from views.declaration_forms import fill, form_for, payload_of
+from views.declaration_print import print_response, printable
 
 STAFF_DROPDOWN_LIMIT = 1000
 STAFF_CATEGORY = {"staff": "active", "retired": "retired"}
@@ -132,8 +133,7 @@ class DeclarationWizard(BatchSteps, BaseView):
         return self.render_template(
             "declaration/status.html", d=declaration, business=self.business, wizard=self,
             rows=self._rows(declaration),
-            can_print=bool(self.business.print_form) and declaration.status in (
-                workflow.APPROVED, workflow.PARTIAL),
+            can_print=printable(declaration),
             can_read=workflow.can_mark_read(declaration.status) and not declaration.read,
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
             event_names=workflow.EVENT_NAMES)
@@ -141,14 +141,7 @@ class DeclarationWizard(BatchSteps, BaseView):
     @expose("/<int:pk>/print.pdf")
     @has_access
     def print_pdf(self, pk):
-        from reports.pdf import declaration_pdf, load_lookups
-
-        declaration = self._load(pk)
-        if not self.business.print_form or declaration.status not in (workflow.APPROVED,
-                                                                      workflow.PARTIAL):
-            abort(404)
-        return file_response(declaration_pdf(declaration, load_lookups()), "application/pdf",
-                             f"{declaration.serial_no}.pdf")
+        return print_response(self._load(pk))
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError
 from app.extensions import db
+from views.declaration_print import print_response, printable
 from views.file_response import material_response
 from app.roles import REVIEWER
 from models.declaration import Declaration
@@ -31,7 +32,7 @@ class ReviewView(BaseView):
     default_view = "queue"
     class_permission_name = "Review"
     method_permission_name = {"queue": "read", "detail": "read", "material_file": "read",
-                              "act": "decide"}
+                              "print_pdf": "read", "act": "decide"}
     role_access = {REVIEWER: {"can_read", "can_decide"}}
 
     @expose("/")
@@ -75,6 +76,7 @@ class ReviewView(BaseView):
             items=self._items(declaration, business),
             checklist=materials.checklist(declaration) if business else [],
             mine=declaration.reviewer_id == g.user.id,
+            can_print=printable(declaration, official_only=False),
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
             event_names=workflow.EVENT_NAMES)
 
@@ -82,6 +84,13 @@ class ReviewView(BaseView):
     @has_access
     def material_file(self, pk, material_id):
         return material_response(self._load(pk), material_id)
+
+    @expose("/<int:pk>/print.pdf")
+    @has_access
+    def print_pdf(self, pk):
+        """The form as the unit prints it; before the decision it is marked 仅供核对, so the
+        reviewer can check the paper the unit brought against it."""
+        return print_response(self._load(pk), official_only=False)
 
     @expose("/<int:pk>/<action>/", methods=["POST"])
     @has_access

@@ -3,7 +3,8 @@ with its DeclarationEvent, its audit row and (on approval) the business effect. 
 these and show a DomainError's message; they never commit themselves."""
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update as sql_update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
@@ -19,6 +20,7 @@ from rules import workflow
 from rules.errors import RuleError
 
 MAX_ID = 2**31 - 1  # Declaration.id is a 32-bit Integer
+CHUNK = 5000  # ids per IN list: well under SQLite's bound-variable limit
 
 
 class Conflict(DomainError):
@@ -186,9 +188,7 @@ def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> De
     if name != "approve" and not (opinion or "").strip():
         raise Invalid("审核不通过时必须填写审核意见")
     _fire(declaration, name, workflow.REVIEWER, user, message=opinion)
-    for item in items:
-        item.status = "approved" if results[item.id] else "rejected"
-        item.result_message = None if results[item.id] else (opinion or None)
+    _record_results(declaration, items, results, opinion)
     declaration.opinion, declaration.decided_at = opinion or None, datetime.now()
     declaration.read = False
     if name == "reject":
@@ -196,6 +196,25 @@ def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> De
     else:  # a rejected unit business (no items) must not change the unit
         effects.apply(business, declaration, [i for i in items if i.status == "approved"])
     return _commit(declaration)
+
+
+def _record_results(declaration, items, results, opinion) -> None:
+    """Every item's verdict in at most a few UPDATEs: all approved, then the rejected ones by id.
+    Setting the attributes would flush one UPDATE per item, 10,000 statements for a big batch
+    (about 1.7 s on PostgreSQL); the loaded items are told the same values without a flush."""
+    table = DeclarationItem.__table__
+    rejected = [item.id for item in items if not results[item.id]]
+    message = opinion or None
+    if items:
+        db.session.execute(sql_update(table).where(table.c.declaration_id == declaration.id)
+                           .values(status="approved", result_message=None))
+    for start in range(0, len(rejected), CHUNK):
+        db.session.execute(sql_update(table).where(table.c.id.in_(rejected[start:start + CHUNK]))
+                           .values(status="rejected", result_message=message))
+    for item in items:
+        approved = results[item.id]
+        set_committed_value(item, "status", "approved" if approved else "rejected")
+        set_committed_value(item, "result_message", None if approved else message)
 
 
 def mark_read(declaration, user) -> Declaration:

@@ -7,7 +7,8 @@ because a batch may hold thousands of persons.
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.declarations import base_declaration, guards
 from app.errors import Invalid
@@ -43,12 +44,12 @@ def enroll(declaration, items):
     """Create or reopen the persons, then open their enrollments from the 增员年月."""
     codes = _code_ids()
     persons = _upsert_persons(items, codes)
+    _link_persons(declaration, items, persons)
     insurance_ids = dict(db.session.execute(select(Insurance.code, Insurance.id)).all())
     enrollments, bases = [], []
     for item in items:
         p = item.payload
         person_id = persons[item.id_number]
-        item.person_id = person_id
         for code in p["insurances"].split(","):
             enrollments.append(dict(
                 person_id=person_id, unit_id=declaration.unit_id,
@@ -58,8 +59,7 @@ def enroll(declaration, items):
                 employment_form_id=codes["employment_form"].get(p.get("employment_form")),
                 person_category_id=codes["person_category"].get(p.get("person_category"))))
         bases.append((person_id, p["start_month"] // 100, Decimal(str(p["wage"]))))
-    if enrollments:
-        db.session.execute(insert(Enrollment), enrollments)
+    _insert_many(Enrollment.__table__, enrollments)
     _set_bases(declaration, bases)
 
 
@@ -182,10 +182,56 @@ def _code_ids() -> dict[str, dict[str, int]]:
     return {key: dict(db.session.execute(select(m.code, m.id)).all()) for key, m in tables.items()}
 
 
+def _insert_many(table, rows) -> None:
+    """INSERT ``rows`` (dicts with the same keys) into the Core ``table``, in this transaction.
+
+    On PostgreSQL by COPY: psycopg 3 sends an executemany as one INSERT per row (30,000
+    enrollment rows took 2.3 s, and a 10,000-person 批量增员 approval missed its 5 s), and
+    SQLAlchemy's multi-row VALUES was slower still (psycopg parses each 10,000-parameter statement
+    in Python). COPY skips SQLAlchemy's defaults and type processing, so both are applied here.
+    SQLite's executemany is already fast."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    given = set(rows[0])
+    columns = [c for c in table.columns
+               if c.name in given or (c.default is not None and not c.primary_key)]
+    fill = {c.name: c.default for c in columns if c.name not in given}
+    process = {c.name: c.type.bind_processor(dialect) for c in columns}
+    names = [c.name for c in columns]
+    cursor = connection.connection.driver_connection.cursor()
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) "
+                     "FROM STDIN") as copy:
+        for row in rows:
+            values = []
+            for name in names:
+                value = row[name] if name in row else _default(fill[name])
+                convert = process[name]
+                values.append(convert(value) if convert and value is not None else value)
+            copy.write_row(values)
+
+
+def _default(default):
+    """A column's Python-side default (scalar, or callable such as datetime.now)."""
+    if default.is_callable:
+        return default.arg(None)
+    if default.is_scalar:
+        return default.arg
+    # A SQL-expression default would silently become NULL under COPY: refuse instead.
+    raise NotImplementedError(f"COPY cannot apply the SQL default {default!r}")
+
+
 def _upsert_persons(items, codes) -> dict[str, int]:
     numbers = [i.id_number for i in items]
-    known = dict(db.session.execute(
-        select(Person.id_number, Person.id).where(Person.id_number.in_(numbers))).all())
+    known = {}
+    for chunk in _chunks(numbers):
+        known.update(db.session.execute(
+            select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))).all())
     fresh = []
     for item in items:
         p = item.payload
@@ -199,11 +245,25 @@ def _upsert_persons(items, codes) -> dict[str, int]:
             fresh.append(dict(values, id_number=item.id_number, gender=p["gender"],
                               birth_date=date.fromisoformat(str(p["birth_date"]))))
     if fresh:
-        db.session.execute(insert(Person), fresh)
-        known.update(db.session.execute(
-            select(Person.id_number, Person.id)
-            .where(Person.id_number.in_([f["id_number"] for f in fresh]))).all())
+        _insert_many(Person.__table__, fresh)
+        for chunk in _chunks([f["id_number"] for f in fresh]):
+            known.update(db.session.execute(
+                select(Person.id_number, Person.id).where(Person.id_number.in_(chunk))).all())
     return known
+
+
+def _link_persons(declaration, items, persons: dict[str, int]) -> None:
+    """Each approved item points at its person: one UPDATE for the whole declaration (one per
+    item made PostgreSQL take 0.5 s for 10,000), the loaded items told the same without a flush."""
+    item_table = DeclarationItem.__table__
+    db.session.flush()  # the statement reads the items' status: pending ORM changes first
+    db.session.execute(
+        update(item_table)
+        .where(item_table.c.declaration_id == declaration.id, item_table.c.status == "approved")
+        .values(person_id=select(Person.id).where(Person.id_number == item_table.c.id_number)
+                .scalar_subquery()))
+    for item in items:
+        set_committed_value(item, "person_id", persons[item.id_number])
 
 
 def _set_bases(declaration, bases) -> None:
@@ -211,10 +271,13 @@ def _set_bases(declaration, bases) -> None:
     years = {year for _, year, _ in bases}
     limits = {y.year: (y.base_floor, y.base_cap) for y in db.session.scalars(
         select(YearParameter).where(YearParameter.year.in_(years)))}
+    # The persons are those of the declaration's items: a subquery, not 10,000 bound ids.
     existing = set(db.session.execute(
-        select(ContributionBase.person_id, ContributionBase.year).where(and_(
+        select(ContributionBase.person_id, ContributionBase.year).where(
             ContributionBase.unit_id == declaration.unit_id,
-            ContributionBase.person_id.in_([p for p, _, _ in bases])))))
+            ContributionBase.person_id.in_(
+                select(DeclarationItem.person_id)
+                .where(DeclarationItem.declaration_id == declaration.id)))))
     rows = []
     for person_id, year, wage in bases:
         if (person_id, year) in existing or year not in limits:
@@ -223,8 +286,7 @@ def _set_bases(declaration, bases) -> None:
         rows.append(dict(person_id=person_id, unit_id=declaration.unit_id, year=year,
                          declared_wage=decision.declared, base=decision.base,
                          declaration_id=declaration.id))
-    if rows:
-        db.session.execute(insert(ContributionBase), rows)
+    _insert_many(ContributionBase.__table__, rows)
 
 
 # ---- C3 缴费基数申报, C4 撤销工资申报, C5 补缴, C18 居民医疗停保 -------------------------------

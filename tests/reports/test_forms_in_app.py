@@ -21,7 +21,8 @@ def test_load_lookups_reads_the_code_tables(app):
 def test_approved_demo_declarations_print(app, pdf_text):
     with app.app_context():
         lookups = load_lookups()
-        for code, title in (("C1", "社会保险参保人员增员表"), ("C2", "社会保险参保人员减员表")):
+        for code, title in (("C1", "社会保险参保人员增员表"), ("C2", "社会保险参保人员减员表"),
+                            ("C3", "缴费工资申报汇总表")):
             found = db.session.scalars(select(Declaration).where(
                 Declaration.business_code == code, Declaration.status == "approved")).first()
             assert found is not None, f"the demo has no approved {code}"

@@ -1,0 +1,30 @@
+"""The printed form of a big declaration as a background job (H6): see views/declaration_print.py
+for when. The PDF is stored as the job's result file; the job page offers it for download."""
+import gc
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.jobs import job
+from models.declaration import Declaration
+
+
+@job("declaration_print", title=_l("生成打印表"))
+def declaration_print(ctx, declaration_id, locale=""):
+    from reports.pdf import declaration_pdf, load_lookups
+
+    declaration = db.session.get(Declaration, declaration_id)
+    if declaration is None:
+        raise LookupError(f"申报{declaration_id}不存在")
+    rows = declaration.item_count or len(declaration.items)
+    # WeasyPrint reports no progress of its own: the page shows the job running, then done.
+    ctx.progress(0, 1, f"正在生成{rows}人的打印表", force=True)
+    # The language of the user who asked; the worker has no request to choose one from.
+    with force_locale(locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        pdf = declaration_pdf(declaration, load_lookups())
+    ctx.save_result(pdf, f"{declaration.serial_no}.pdf")
+    gc.collect()  # a big render leaves hundreds of MB of layout garbage in a long-lived worker
+    ctx.progress(1, 1, f"已生成{rows}人的打印表")
+    return {"declaration_id": declaration.id, "rows": rows}

@@ -1,0 +1,48 @@
+"""Printing a declaration's form (增员表, 减员表, 工资申报汇总表 …), the same for the employer's
+wizard and the back office: the registry names the form, ``reports.pdf`` renders it.
+
+WeasyPrint lays out about a hundred table rows a second here (10,000 rows: 85–100 s, ~1.5 GB;
+tests/benchmarks/test_print_speed.py), so a batch of thousands would hold a request for
+minutes: above PRINT_INLINE_ROWS rows the form is rendered by a background job
+(``reports.jobs``; ARCHITECTURE.md puts bulk printing there) and the user is sent to its
+progress page, which offers the PDF when it is done. Whoever may see the declaration may see
+that job (it carries the unit).
+"""
+from flask import abort, current_app, g, redirect, url_for
+from flask_babel import get_locale
+
+from app import jobs
+from rules import workflow
+from rules.business import BUSINESSES
+from views.file_response import file_response
+
+PRINT_INLINE_ROWS = 300  # a few seconds of rendering; config.py's default of the setting
+OFFICIAL = (workflow.APPROVED, workflow.PARTIAL)
+
+
+def printable(declaration, official_only: bool = True) -> bool:
+    """The business has a form and, for an employer, the center has decided: only a decided
+    declaration is the unit's record (the back office also prints undecided ones, marked so)."""
+    business = BUSINESSES.get(declaration.business_code)
+    if business is None or not business.print_form:
+        return False
+    return declaration.status in OFFICIAL or not official_only
+
+
+def print_response(declaration, official_only: bool = True):
+    """The PDF, or for a big batch a redirect to the job that renders it; 404 if not printable.
+    The caller has already checked that the user may see ``declaration``."""
+    if not printable(declaration, official_only):
+        abort(404)
+    rows = declaration.item_count or len(declaration.items)
+    if rows <= current_app.config.get("PRINT_INLINE_ROWS", PRINT_INLINE_ROWS):
+        from reports.pdf import declaration_pdf, load_lookups
+
+        return file_response(declaration_pdf(declaration, load_lookups()), "application/pdf",
+                             f"{declaration.serial_no}.pdf")
+    row = jobs.submit("declaration_print",
+                      {"declaration_id": declaration.id, "locale": str(get_locale() or "")},
+                      unit_id=declaration.unit_id, user_id=g.user.id)
+    # No ``next``: the job page would leave for it when done, before the PDF is fetched; without
+    # it the page reloads and offers 下载结果 (the print link opens a tab of its own).
+    return redirect(url_for("JobView.page", job_id=row.id))
