@@ -52,7 +52,7 @@ def validate(business: Business, payload: dict, choices: dict, today: date):
     cleaned, errors = {}, {}
     for f in business.fields:
         try:
-            cleaned[f.name] = clean(f, payload.get(f.name), choices)
+            cleaned[f.name] = clean(f, payload.get(f.name), choices, today)
         except RuleError as refused:
             errors[f.name] = str(refused)
     if not errors:
