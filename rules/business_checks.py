@@ -49,9 +49,9 @@ def below_retirement_age(data: dict, today: date) -> dict:
                                                      "start_month"))
     if not (number and category and month):
         return {}
-    retire = retirement.retirement_month(id_number.parse(number, today).birth, category)
-    if to_month(retire) <= month:
-        return {"id_number": f"该人员已于{retire:%Y-%m}达到法定退休年龄，不能增员"}
+    retire = retirement.retirement_month_number(id_number.parse(number, today).birth, category)
+    if retire <= month:
+        return {"id_number": f"该人员已于{retire // 100}-{retire % 100:02d}达到法定退休年龄，不能增员"}
     return {}
 
 

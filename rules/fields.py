@@ -34,8 +34,10 @@ class Field:
 
 def clean(field: Field, raw, choices: dict[str, dict[str, str]] | None = None,
           today: date | None = None):
-    # ASCII text is most cells of an import, and NFKC cannot change it: skip the call.
-    value = raw.strip() if type(raw) is str and raw.isascii() else _text(raw)
+    if type(raw) is str:  # nearly every value; NFKC cannot change ASCII, so that skips it
+        value = raw.strip() if raw.isascii() else unicodedata.normalize("NFKC", raw).strip()
+    else:
+        value = _text(raw)
     if value is None or value == "":
         if field.required:
             raise RuleError(f"{field.label}不能为空")

@@ -98,7 +98,9 @@ def _clean(number: object) -> str:
     # An int (Excel turns ID cells into numbers) has lost any X and leading zero: refuse, don't guess.
     if not isinstance(number, str):
         raise InvalidIdNumber(LENGTH, "：应为文本")
-    # NFKC folds full-width digits and Ｘ that users paste from Word or Excel.
+    # NFKC folds full-width digits and Ｘ that users paste from Word or Excel (ASCII it leaves).
+    if number.isascii():
+        return number.strip().upper()
     return unicodedata.normalize("NFKC", number).strip().upper()
 
 
