@@ -63,15 +63,15 @@ class Batch:
 
 
 def read_batch(data: bytes, business: Business | str, **limits) -> Batch:
-    """``stream_batch`` with every row read into a list."""
-    batch = stream_batch(data, business, **limits)
+    """``stream_batch`` with every row read into a list (repeated values then share one str)."""
+    batch = stream_batch(data, business, share_values=True, **limits)
     batch.rows = list(batch.rows)
     return batch
 
 
 def stream_batch(data: bytes, business: Business | str, max_rows: int = 100_000,
                  max_bytes: int = 20 * 1024 * 1024,
-                 max_unzipped: int = 200 * 1024 * 1024) -> Batch:
+                 max_unzipped: int = 200 * 1024 * 1024, share_values: bool = False) -> Batch:
     business = get_business(business) if isinstance(business, str) else business
     if len(data) > max_bytes:
         raise BatchFileError(f"文件过大（{len(data) / 2**20:.1f} MB），最大允许"
@@ -87,7 +87,7 @@ def stream_batch(data: bytes, business: Business | str, max_rows: int = 100_000,
                                  f"{scan.data_rows}行，请分成几个文件上传", "too_many_rows")
         # The sheet holds its cells itself: the workbook (a copy of the file) can go now.
         sheet = workbook.get_sheet_by_name(name)
-    return _read_rows(sheet, business, scan, date1904, max_rows)
+    return _read_rows(sheet, business, scan, date1904, max_rows, share_values)
 
 
 @contextmanager
@@ -103,7 +103,8 @@ def _calamine_errors():
         raise
 
 
-def _read_rows(sheet, business: Business, scan: Scan, date1904: bool, max_rows: int) -> Batch:
+def _read_rows(sheet, business: Business, scan: Scan, date1904: bool, max_rows: int,
+               share_values: bool = False) -> Batch:
     """The header row now (so a wrong template is refused before any row is judged), the data
     rows as they are iterated."""
     if sheet.start is None:
@@ -115,14 +116,17 @@ def _read_rows(sheet, business: Business, scan: Scan, date1904: bool, max_rows: 
         rows = iter(sheet.iter_rows())  # rows from Excel row 1, columns from the first used one
         headers, columns = map_headers(next(rows), offset, business)
     return Batch(business.code, headers, columns,
-                 _rows(sheet, rows, offset, columns, business, scan, date1904, max_rows),
-                 scan.data_rows)
+                 _rows(sheet, rows, offset, columns, business, scan, date1904, max_rows,
+                       share_values), scan.data_rows)
 
 
-def _rows(sheet, cell_rows, offset, columns, business, scan, date1904, max_rows) -> Iterator[Row]:
+def _rows(sheet, cell_rows, offset, columns, business, scan, date1904, max_rows,
+          share_values) -> Iterator[Row]:
     kinds = {f.name: f.kind for f in business.fields}
+    # Rows that are all kept (read_batch) share one str per distinct value of a repetitive
+    # column; rows that are judged and dropped one by one need not pay for the lookups.
     wanted = [(index - offset, name, *NORMALIZERS.get(kinds[name], (None, other_text)),
-               None if kinds[name] in UNIQUE_KINDS else {})
+               {} if share_values and kinds[name] not in UNIQUE_KINDS else None)
               for index, name in enumerate(columns) if name and index >= offset]
     need = max((w[0] for w in wanted), default=-1) + 1
     names, merged = [f.name for f in business.fields], _merged_rows(sheet, columns)
@@ -151,7 +155,7 @@ def _rows(sheet, cell_rows, offset, columns, business, scan, date1904, max_rows)
                 filled = True
                 if seen is None:
                     values[name] = cell
-                else:  # one str object per distinct value of a repetitive column: less memory
+                else:
                     values[name] = seen.get(cell) or (seen.setdefault(cell, cell)
                                                       if len(seen) < SHARED_MAX else cell)
             if number in scan.cells:
