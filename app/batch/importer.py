@@ -118,7 +118,7 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
 
 def _judge(business, unit_id, batch, labels, except_declaration, progress) -> _Judged:
     """Every row of the file judged; the good ones kept only as staging needs them."""
-    choices, today = load_choices(), date.today()
+    choices, today, memo = load_choices(), date.today(), {}
     judged, seen, pending, count = _Judged(), {}, [], 0
     # The declaration guards judge the whole batch after its last row: only for them must the
     # payloads and raw values of good rows outlive the row.
@@ -143,7 +143,7 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress) -> _J
         count += 1
         errors = row.problems
         if not errors:
-            cleaned, errors = registry.validate(business, row.values, choices, today)
+            cleaned, errors = registry.validate(business, row.values, choices, today, memo)
         if not errors:
             number = cleaned.get("id_number")
             if number in seen:

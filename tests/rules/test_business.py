@@ -113,3 +113,16 @@ def test_a_choice_by_name_or_by_code_gives_the_code():
     assert clean(f, "蒙古族", choices) == clean(f, "02", choices) == "02"
     with pytest.raises(RuleError, match="不在可选范围"):
         clean(f, "火星族", choices)
+
+
+def test_a_memo_gives_the_same_verdicts_and_remembers_repetitive_fields():
+    c1, memo = business.get("C1"), {}
+    rows = [GOOD_C1, {**GOOD_C1, "wage": "1.234"}, {**GOOD_C1, "add_reason": "99"},
+            {**GOOD_C1, "start_month": "2026-05"}, {**GOOD_C1, "insurances": ["110", "210"]},
+            {**GOOD_C1, "id_number": "34052419800101001"}, GOOD_C1]
+    for row in rows:
+        assert business.validate(c1, row, CHOICES, TODAY, memo) == \
+            business.validate(c1, row, CHOICES, TODAY)
+    assert ("wage", "1.234") in memo and ("add_reason", "新参加工作") in memo
+    assert all(name not in {"id_number", "name", "phone"} for name, _ in memo)
+    assert all(not isinstance(raw, list) for _, raw in memo)  # lists are just cleaned
