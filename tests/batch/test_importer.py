@@ -131,3 +131,31 @@ def test_payload_text_is_json_safe_encoded():
                "nation": None, "name": "王伟"}
     assert importer._dumps(cleaned) == json.dumps(json_safe(cleaned))
     assert json.loads(importer._dumps(cleaned)) == json_safe(cleaned)
+
+
+def test_a_failure_half_way_leaves_nothing_staged(ctx, monkeypatch):
+    """On PostgreSQL items are written (by COPY, from a helper thread) while later rows are still
+    judged: a failure then must roll all of them back, and leave the session usable."""
+    from sqlalchemy import func
+
+    from models.declaration import Declaration
+
+    db, user = ctx, employer(ctx)
+    monkeypatch.setattr(importer, "GUARD_CHUNK", 2)
+    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
+    judged, validate = [], registry.validate
+
+    def failing(*args, **kwargs):
+        judged.append(1)
+        if len(judged) == 6:
+            raise RuntimeError("disk on fire")
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(importer.registry, "validate", failing)
+    before = db.session.scalar(select(func.count(Declaration.id)))
+    ids = [person_id(n) for n in range(21, 41, 2)]
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        importer.import_file(user.unit_id, "C1", user, c1_file(db, ids), "fire.xlsx")
+    assert db.session.scalar(select(func.count(Declaration.id))) == before
+    assert not db.session.scalars(select(DeclarationItem.id).where(
+        DeclarationItem.id_number.in_(ids))).all()
