@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from json.encoder import c_make_encoder, encode_basestring_ascii
 
 from sqlalchemy import delete
 
@@ -42,8 +43,20 @@ PROGRESS_EVERY = 1000  # rows
 ITEM_COLUMNS = ("declaration_id", "seq", "id_number", "name", "payload", "status")
 _COPY_ITEMS = f"COPY {DeclarationItem.__tablename__} ({', '.join(ITEM_COLUMNS)}) FROM STDIN"
 COPY_CHUNK = 5000  # rows per COPY on PostgreSQL, sent while the next rows are judged
-# As SQLAlchemy's JSON type writes a payload (json.dumps defaults); unknown types as json_safe.
-_dumps = json.JSONEncoder(check_circular=False, default=json_safe_value).encode
+
+
+def _payload_encoder():
+    """Payload dict -> JSON text as SQLAlchemy's JSON type writes it (json.dumps defaults), dates
+    and Decimals as json_safe makes them. json's own C encoder, built once: JSONEncoder.encode
+    builds it again on every call, which is half the time of encoding a 15-field payload."""
+    if c_make_encoder is None:  # a Python without the _json accelerator
+        return json.JSONEncoder(check_circular=False, default=json_safe_value).encode
+    encode = c_make_encoder(None, json_safe_value, encode_basestring_ascii, None, ": ", ", ",
+                            False, False, True)
+    return lambda payload: "".join(encode(payload, 0))
+
+
+_dumps = _payload_encoder()
 
 
 class _Judged:

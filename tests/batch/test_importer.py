@@ -128,7 +128,7 @@ def test_declaration_guards_see_the_whole_batch_and_keep_the_typed_values(ctx):
 def test_payload_text_is_json_safe_encoded():
     cleaned = {"id_number": "37010219700101001X", "birth_date": date(1970, 1, 1),
                "wage": Decimal("5000.50"), "start_month": 202611, "back_pay": False,
-               "nation": None, "name": "王伟"}
+               "nation": None, "name": "王伟", "address": 'A座"3"号\\1\n', "rate": 0.5}
     assert importer._dumps(cleaned) == json.dumps(json_safe(cleaned))
     assert json.loads(importer._dumps(cleaned)) == json_safe(cleaned)
 
