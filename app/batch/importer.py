@@ -286,7 +286,10 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
         if refusals:
             judged.bad.extend(_bad(whole[i][0], whole[i][2], {field: reason}, labels)
                               for i, (field, reason) in refusals.items())
-            judged.drop({whole[i][0] for i in refusals})
+            dropped = {whole[i][0] for i in refusals}
+            judged.drop(dropped)
+            judged.insurances = {p.get("insurances") for seq, p, _ in whole
+                                 if seq not in dropped}
     judged.bad.sort(key=lambda b: b["row"])
     return judged
 
