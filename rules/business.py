@@ -47,12 +47,36 @@ class Business:
         return next(f for f in self.fields if f.name == name)
 
 
-def validate(business: Business, payload: dict, choices: dict, today: date):
-    """Every field cleaned, then the cross-field checks; returns (clean, errors by field)."""
+# Kinds whose values repeat down a batch file (codes, months, amounts, addresses …).
+MEMO_KINDS = frozenset({"choice", "month", "date", "money", "flag", "year", "insurances", "text"})
+MEMO_LIMIT = 200_000  # verdicts remembered per batch; further values are just cleaned
+
+
+def validate(business: Business, payload: dict, choices: dict, today: date,
+             memo: dict | None = None):
+    """Every field cleaned, then the cross-field checks; returns (clean, errors by field).
+
+    ``memo``: a dict the caller keeps across the rows of one batch of this business (same
+    choices, same today). A field's verdict on a text value of a MEMO_KINDS kind is then reached
+    once and remembered: the validators are pure, and a 100,000-row file need not clean "汉族"
+    100,000 times. Cross-field checks still run on every row."""
     cleaned, errors = {}, {}
     for f in business.fields:
+        if memo is not None and f.kind in MEMO_KINDS:
+            raw = payload.get(f.name)
+            if raw is None or type(raw) is str:  # hashable, and what a file's cells are
+                verdict = memo.get((f.name, raw))
+                if verdict is None:
+                    verdict = _verdict(f, raw, choices, today)
+                    if len(memo) < MEMO_LIMIT:
+                        memo[f.name, raw] = verdict
+                if verdict[1] is None:
+                    cleaned[f.name] = verdict[0]
+                else:
+                    errors[f.name] = verdict[1]
+                continue
         try:
-            cleaned[f.name] = clean(f, payload.get(f.name), choices)
+            cleaned[f.name] = clean(f, payload.get(f.name), choices, today)
         except RuleError as refused:
             errors[f.name] = str(refused)
     if not errors:
@@ -60,6 +84,14 @@ def validate(business: Business, payload: dict, choices: dict, today: date):
             for name, message in check(cleaned, today).items():
                 errors.setdefault(name, message)
     return cleaned, errors
+
+
+def _verdict(f: Field, raw, choices: dict, today: date) -> tuple:
+    """(clean value, None) or (None, the reason it is refused)."""
+    try:
+        return clean(f, raw, choices, today), None
+    except RuleError as refused:
+        return None, str(refused)
 
 
 ID = Field("id_number", "社会保障号码", "id_number")

@@ -8,14 +8,16 @@ EARLIEST_MONTH = 199501  # 补缴 never before 1995-01 (RULES.md §4)
 
 
 def person_matches_id(data: dict, today: date) -> dict:
-    errors = {}
     number = data.get("id_number")
-    if number and data.get("birth_date") and data["birth_date"] != id_number.birth_date(number):
+    if not number:
+        return {}
+    errors, person = {}, id_number.parse(number, today)
+    if data.get("birth_date") and data["birth_date"] != person.birth:
         errors["birth_date"] = "出生日期与身份证号码不符"
-    if number and data.get("gender") and data["gender"] != id_number.gender(number):
+    if data.get("gender") and data["gender"] != person.gender:
         errors["gender"] = "性别与身份证号码不符"
     category = data.get("retirement_category")
-    if number and category and (category == "male") != (id_number.gender(number) == "male"):
+    if category and (category == "male") != (person.gender == "male"):
         errors["retirement_category"] = "退休年龄类别与性别不符"
     return errors
 
@@ -47,9 +49,9 @@ def below_retirement_age(data: dict, today: date) -> dict:
                                                      "start_month"))
     if not (number and category and month):
         return {}
-    retire = retirement.retirement_month(id_number.birth_date(number), category)
-    if to_month(retire) <= month:
-        return {"id_number": f"该人员已于{retire:%Y-%m}达到法定退休年龄，不能增员"}
+    retire = retirement.retirement_month_number(id_number.parse(number, today).birth, category)
+    if retire <= month:
+        return {"id_number": f"该人员已于{retire // 100}-{retire % 100:02d}达到法定退休年龄，不能增员"}
     return {}
 
 

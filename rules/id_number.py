@@ -2,9 +2,15 @@
 
 Validated by hand with stdnum's MOD 11-2 only: stdnum.cn.ric rejects county codes missing from its
 table (old codes stay on real cards) and raises KeyError on some, so it cannot be the validator.
+
+``parse`` does the work once and remembers recent numbers: a row of an import asks for the
+normalized number, the birth date and the gender of the same ID several times (field validator,
+then each cross-field check), and a 100,000-row file would otherwise pay for each of them.
 """
 import unicodedata
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from stdnum.iso7064 import mod_11_2
 
@@ -23,17 +29,45 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 _SHAPE_HINT = "：应为18位数字（末位可为X）或旧15位数字"
 
 
+class IdNumber(NamedTuple):
+    number: str  # the 18-character form
+    birth: date
+    gender: str  # 'male' | 'female'
+
+
 def normalize(number: object, today: date | None = None) -> str:
     """The 18-character form with an uppercase X; legacy 15-digit numbers are upgraded."""
-    text = _clean(number)
-    body, check = _split(text)
+    return parse(number, today).number
+
+
+def parse(number: object, today: date | None = None) -> IdNumber:
+    """Everything the number says, checked as ``normalize`` checks it (``today`` bounds the
+    birth date; by default the real today)."""
+    if not isinstance(number, str):  # before the cache: an unhashable value must not raise there
+        raise InvalidIdNumber(LENGTH, "：应为文本")
+    today = today or date.today()
+    try:
+        parsed = _parse(number)
+    except InvalidIdNumber as refused:
+        if refused.reason == CHECK:  # a birth date after today is named first, as it always was
+            _birth_from_body(_split(_clean(number))[0], today)
+        raise
+    if parsed.birth > today:
+        raise InvalidIdNumber(BIRTH)
+    return parsed
+
+
+@lru_cache(maxsize=1024)
+def _parse(number: str) -> IdNumber:
+    """All checks but the one against today, which would make the cache depend on the date."""
+    body, check = _split(_clean(number))
     if int(body[:2]) not in PROVINCE_CODES:
         raise InvalidIdNumber(REGION)
-    _birth_from_body(body, today or date.today())
+    born = _birth_from_body(body, None)
     expected = mod_11_2.calc_check_digit(body)
     if check is not None and check != expected:
         raise InvalidIdNumber(CHECK)
-    return body + expected
+    return IdNumber(body + expected, born, "male" if int(body[16]) % 2 else "female")
 
 
 def is_valid(number: object, today: date | None = None) -> bool:
@@ -45,12 +79,12 @@ def is_valid(number: object, today: date | None = None) -> bool:
 
 
 def birth_date(number: str) -> date:
-    return _birth_from_body(normalize(number), None)
+    return parse(number).birth
 
 
 def gender(number: str) -> str:
     """'male' or 'female' from the 17th digit (odd = male)."""
-    return "male" if int(normalize(number)[16]) % 2 else "female"
+    return parse(number).gender
 
 
 def upgrade_15(number: str) -> str:
@@ -64,7 +98,9 @@ def _clean(number: object) -> str:
     # An int (Excel turns ID cells into numbers) has lost any X and leading zero: refuse, don't guess.
     if not isinstance(number, str):
         raise InvalidIdNumber(LENGTH, "：应为文本")
-    # NFKC folds full-width digits and Ｘ that users paste from Word or Excel.
+    # NFKC folds full-width digits and Ｘ that users paste from Word or Excel (ASCII it leaves).
+    if number.isascii():
+        return number.strip().upper()
     return unicodedata.normalize("NFKC", number).strip().upper()
 
 

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from rules.errors import InvalidParameter, InvalidRetirementCategory
 from rules.months import add_months, month_start, months_between, to_month
@@ -40,7 +41,21 @@ def retirement_age_months(birth: date, category: str) -> int:
 
 def retirement_month(birth: date, category: str) -> date:
     """First day of the month in which the person reaches statutory retirement age."""
-    return month_start(add_months(to_month(birth), retirement_age_months(birth, category)))
+    return month_start(retirement_month_number(birth, category))
+
+
+def retirement_month_number(birth: date, category: str) -> int:
+    """The same month as YYYYMM, for comparing with fee months without building a date."""
+    if not isinstance(category, str):
+        _rule(category)  # refuses it, where the cache would raise TypeError for a list
+    return _retirement_month_number(to_month(birth), category)
+
+
+@lru_cache(maxsize=8192)
+def _retirement_month_number(birth_month: int, category: str) -> int:
+    # Only the birth month counts, so a whole city fits the cache (~1,500 months × 3 categories):
+    # an import of 100,000 rows computes each month once.
+    return add_months(birth_month, retirement_age_months(month_start(birth_month), category))
 
 
 def reaching_within(birth: date, category: str, today: date, horizon_months: int) -> bool:

@@ -17,7 +17,11 @@ def batch_import(ctx, unit_id, business_code, user_id, file_key, filename,
     declaration = db.session.get(Declaration, declaration_id) if declaration_id else None
 
     def progress(done, total):
-        db.session.commit()  # end the read transaction: SQLite lets the progress write through
+        if db.session.get_bind().dialect.name == "sqlite":
+            # End the read transaction: SQLite lets the progress write through. (On PostgreSQL
+            # the import has begun writing its items in its one transaction by now, and the
+            # progress row is written on a connection of its own without waiting for it.)
+            db.session.commit()
         ctx.progress(done, total, f"已校验{done}/{total}行")
 
     result = import_file(unit_id, business_code, user, storage().get(file_key), filename,

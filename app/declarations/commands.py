@@ -306,5 +306,17 @@ def _item(seq, cleaned) -> DeclarationItem:
 
 def json_safe(cleaned: dict) -> dict:
     """Dates and Decimals as text, so a cleaned payload fits a JSON column."""
-    return {k: (v.isoformat() if isinstance(v, date) else str(v) if hasattr(v, "as_tuple")
-                else v) for k, v in cleaned.items()}
+    # Most values already are JSON types: one set lookup each instead of two type tests (a failed
+    # hasattr costs an exception), which an import of 100,000 rows × 15 fields notices.
+    return {k: v if type(v) in _JSON_TYPES else json_safe_value(v) for k, v in cleaned.items()}
+
+
+_JSON_TYPES = frozenset({str, int, bool, float, type(None)})
+
+
+def json_safe_value(value):
+    """One value as json_safe gives it; also a json ``default=`` hook, so a payload can be
+    encoded straight from its cleaned form."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if hasattr(value, "as_tuple") else value

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from stdnum.iso7064 import mod_11_2
 
 from rules import business
 from rules.errors import RuleError
@@ -89,3 +90,39 @@ def test_money_field_refuses_three_decimals_and_negatives():
     with pytest.raises(RuleError):
         clean(f, "-1")
     assert clean(f, "1,234.50") == Decimal("1234.50")
+
+
+def test_an_id_number_is_judged_against_the_day_of_the_validation():
+    born_today = "11010520261122001"
+    number = born_today + mod_11_2.calc_check_digit(born_today)
+    f = Field("id_number", "社会保障号码", "id_number")
+    assert clean(f, number, today=TODAY) == number
+    with pytest.raises(RuleError, match="出生日期无效"):
+        clean(f, number, today=date(2026, 11, 21))
+
+
+@pytest.mark.parametrize("raw", ["  李四 ", "李四\u3000", "ＬＩ Ｓｉ"])
+def test_text_is_trimmed_and_folded_whether_ascii_or_not(raw):
+    assert clean(Field("name", "姓名", "name"), raw) == {"  李四 ": "李四", "李四\u3000": "李四",
+                                                      "ＬＩ Ｓｉ": "LI Si"}[raw]
+
+
+def test_a_choice_by_name_or_by_code_gives_the_code():
+    f = Field("nation", "民族", "choice", source="nation")
+    choices = {"nation": {"01": "汉族", "02": "蒙古族"}}
+    assert clean(f, "蒙古族", choices) == clean(f, "02", choices) == "02"
+    with pytest.raises(RuleError, match="不在可选范围"):
+        clean(f, "火星族", choices)
+
+
+def test_a_memo_gives_the_same_verdicts_and_remembers_repetitive_fields():
+    c1, memo = business.get("C1"), {}
+    rows = [GOOD_C1, {**GOOD_C1, "wage": "1.234"}, {**GOOD_C1, "add_reason": "99"},
+            {**GOOD_C1, "start_month": "2026-05"}, {**GOOD_C1, "insurances": ["110", "210"]},
+            {**GOOD_C1, "id_number": "34052419800101001"}, GOOD_C1]
+    for row in rows:
+        assert business.validate(c1, row, CHOICES, TODAY, memo) == \
+            business.validate(c1, row, CHOICES, TODAY)
+    assert ("wage", "1.234") in memo and ("add_reason", "新参加工作") in memo
+    assert all(name not in {"id_number", "name", "phone"} for name, _ in memo)
+    assert all(not isinstance(raw, list) for _, raw in memo)  # lists are just cleaned

@@ -12,6 +12,7 @@ from rules.id_number import (
     gender,
     is_valid,
     normalize,
+    parse,
     upgrade_15,
 )
 
@@ -110,6 +111,32 @@ def test_birth_date_and_gender():
     assert gender(with_check("11010519800101001")) == "male"
     with pytest.raises(InvalidIdNumber):
         birth_date("11010519491231002Y")
+
+
+def test_parse_gives_number_birth_and_gender_at_once():
+    person = parse("11010519491231002x", TODAY)
+    assert person == ("11010519491231002X", date(1949, 12, 31), "female")
+    assert (person.number, person.birth, person.gender) == tuple(person)
+
+
+def test_the_remembered_parse_still_judges_the_birth_against_each_today():
+    number = with_check("11010520250601001")
+    assert parse(number, TODAY).birth == TODAY  # now remembered …
+    with pytest.raises(InvalidIdNumber, match="出生日期无效"):  # … and still too young a day before
+        parse(number, date(2025, 5, 31))
+
+
+def test_a_future_birth_is_named_before_a_wrong_check_character():
+    body = "11010520250602001"
+    wrong = next(c for c in "0123456789X" if c != mod_11_2.calc_check_digit(body))
+    assert reason_of(body + wrong) == "出生日期无效"
+    assert reason_of(body + wrong, date(2025, 6, 2)) == "校验位错误"
+
+
+@pytest.mark.parametrize("number", [["11010519491231002X"], {"a": 1}])
+def test_unhashable_values_are_id_errors_too(number):
+    with pytest.raises(InvalidIdNumber, match="长度不正确"):
+        parse(number, TODAY)
 
 
 provinces = st.sampled_from(sorted(PROVINCE_CODES))

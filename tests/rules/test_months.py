@@ -44,12 +44,18 @@ def test_month_range_includes_both_ends():
     assert month_count(202403, 202402) == 0
 
 
-@pytest.mark.parametrize("bad", [202413, 202400, 189912, 2024, 20240101, "202401", 2024.01, None, True])
+@pytest.mark.parametrize("bad", [202413, 202400, 189912, 2024, 20240101, "202401", 2024.01, None, True,
+                                 -202401, 1000001, 190000, 999913])
 def test_invalid_months_are_refused(bad):
     with pytest.raises(InvalidMonth) as caught:
         validate_month(bad)
     assert isinstance(caught.value, RuleError) and isinstance(caught.value, ValueError)
     assert "年月无效" in str(caught.value)
+
+
+@pytest.mark.parametrize("good", [190001, 190012, 999901, 999912, 202402])
+def test_the_ends_of_the_range_are_months(good):
+    assert validate_month(good) == good
 
 
 def test_helpers_validate_their_input():

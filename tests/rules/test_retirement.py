@@ -14,6 +14,7 @@ from rules.retirement import (
     reaching_within,
     retirement_age_months,
     retirement_month,
+    retirement_month_number,
 )
 
 
@@ -35,6 +36,7 @@ def test_spec_examples(born, category, retires):
     # The day of birth must not matter: try the first and the last day of the month.
     for day in (1, 28):
         assert retirement_month(date(*born, day), category) == date(*retires, 1)
+        assert retirement_month_number(date(*born, day), category) == retires[0] * 100 + retires[1]
 
 
 def test_age_in_months_and_maximum_delay():

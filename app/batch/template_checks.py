@@ -1,0 +1,64 @@
+"""What makes an upload this system's template of the right business: its data sheet, the marks
+on the hidden _meta sheet, and a header row whose labels map onto the business's fields.
+"""
+from app.batch.cells import cell_text
+from app.batch.errors import BatchFileError
+from rules.business import Business
+from rules.business import get as get_business
+
+TEMPLATE_MARK = "shebao-template"
+TEMPLATE_VERSIONS = frozenset({"1"})
+META_SHEET = "_meta"
+SIDE_SHEETS = frozenset({META_SHEET, "代码对应表", "示例"})
+
+
+def data_sheet(sheets, business: Business):
+    named = [s for s in sheets if s[0] == business.name]
+    others = [s for s in sheets if s[0] not in SIDE_SHEETS]
+    name, part = (named or others or [(None, None)])[0]
+    if name is None:
+        raise BatchFileError(f"文件中没有数据表，请下载“{business.name}”模板后填写上传",
+                             "not_template")
+    return name, part
+
+
+def check_meta(workbook, business: Business) -> None:
+    wanted = f"请下载“{business.name}”模板"
+    if META_SHEET not in workbook.sheet_names:
+        raise BatchFileError(f"不是本系统下载的模板，{wanted}后填写上传", "not_template")
+    cells = workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    mark, code, version = ([cell_text(row[0]) if row else None for row in cells] + [None] * 3)[:3]
+    if mark != TEMPLATE_MARK:
+        raise BatchFileError(f"不是本系统下载的模板，{wanted}后填写上传", "not_template")
+    if code != business.code:
+        try:
+            other = get_business(code or "")
+        except ValueError:
+            raise BatchFileError(f"不是本系统下载的模板，{wanted}后填写上传",
+                                 "not_template") from None
+        raise BatchFileError(f"这是“{other.name}”的模板，{wanted}", "wrong_business")
+    if version not in TEMPLATE_VERSIONS:
+        raise BatchFileError(f"模板版本已过期，请重新下载“{business.name}”模板", "template_version")
+
+
+def map_headers(first_row, offset: int, business: Business):
+    headers = [""] * offset + [cell_text(cell) or "" for cell in first_row]
+    by_label = {f.label: f for f in business.fields}
+    columns, seen, unknown, repeated = [], set(), [], []
+    for label in headers:
+        f = by_label.get(label.strip("*＊ "))
+        if label and f is None:
+            unknown.append(label)
+        if f is not None and f.name in seen:
+            repeated.append(label)
+        seen.add(f.name if f else None)
+        columns.append(f.name if f else None)
+    missing = [f.label for f in business.fields if f.required and f.name not in seen]
+    if missing or unknown or repeated:
+        said = ([f"缺少必填列：{'、'.join(missing)}"] if missing else []) + \
+               ([f"无法识别的列：{'、'.join(unknown)}"] if unknown else []) + \
+               ([f"重复的列：{'、'.join(repeated)}"] if repeated else [])
+        raise BatchFileError(f"第1行表头与“{business.name}”模板不一致（{'；'.join(said)}），"
+                             "请使用本系统下载的模板，不要修改、增删表头", "headers")
+    return headers, columns
+
