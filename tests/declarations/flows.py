@@ -123,18 +123,24 @@ def reduce_with_commands(app, unit_no, person, reason="202", month=MONTH) -> Non
         d = commands.create(employer.unit_id, "C2", employer, {
             "id_number": person.id_number, "name": person.name, "reduce_reason": reason,
             "end_month": month})
-        for m in business_of("C2").materials:
-            if m.required:
-                db.session.add(Material(declaration_id=d.id, material_type=m.code,
-                                        filename=f"{m.code}.pdf", content_type="application/pdf",
-                                        size=10, sha256="0" * 64))
-        db.session.commit()
+        add_required_materials(db.session, d)
         commands.submit(d, employer)
         if d.status == "submitted":
             commands.claim(d, reviewer)
             commands.decide(d, reviewer, {d.items[0].id: True})
         assert d.status == "approved"
         db.session.remove()
+
+
+def add_required_materials(session, declaration) -> None:
+    """Stand-ins for the business's required materials (metadata only), committed: what a
+    command-level test needs before ``commands.submit``."""
+    for m in business_of(declaration.business_code).materials:
+        if m.required:
+            session.add(Material(declaration_id=declaration.id, material_type=m.code,
+                                 filename=f"{m.code}.pdf", content_type="application/pdf",
+                                 size=10, sha256="0" * 64))
+    session.commit()
 
 
 def add_item(app, pk, data) -> None:

@@ -22,6 +22,7 @@ from rules.contribution_amount import monthly_amounts
 from rules.contribution_base import clamp_base
 from rules.late_fee import late_fee
 from rules.months import add_months, month_range, to_month
+from tests.declarations.flows import add_required_materials
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -47,12 +48,7 @@ def user(db, name):
 
 def approve(db, declaration, employer):
     """Required materials, submit, and (outside VIP units) the reviewer approves every row."""
-    for m in registry.get(declaration.business_code).materials:
-        if m.required:
-            db.session.add(Material(declaration_id=declaration.id, material_type=m.code,
-                                    filename=f"{m.code}.pdf", content_type="application/pdf",
-                                    size=10, sha256="0" * 64))
-    db.session.commit()
+    add_required_materials(db.session, declaration)
     commands.submit(declaration, employer)
     if declaration.status == "submitted":
         reviewer = user(db, "reviewer")

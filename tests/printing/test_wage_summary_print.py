@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from app import jobs
-from tests.declarations.flows import LARGE, ORDINARY, VIP, Employer, new_person_form
+from tests.declarations.flows import (
+    LARGE,
+    ORDINARY,
+    VIP,
+    Employer,
+    add_required_materials,
+    new_person_form,
+)
 from tests.declarations.test_batch_businesses import (
     YEAR, batch, limits, staff, user, wage_row,
 )
@@ -55,15 +62,8 @@ def c3(app):
 
 def _materials_and_submit(db, d, employer):
     from app.declarations import commands
-    from models.declaration import Material
-    from rules import business as registry
 
-    for m in registry.get("C3").materials:
-        if m.required:
-            db.session.add(Material(declaration_id=d.id, material_type=m.code,
-                                    filename=f"{m.code}.pdf", content_type="application/pdf",
-                                    size=10, sha256="0" * 64))
-    db.session.commit()
+    add_required_materials(db.session, d)
     commands.submit(d, employer)
 
 
