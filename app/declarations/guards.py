@@ -249,7 +249,7 @@ def back_pay_months(unit_id, payloads, today, except_declaration):
         people.update((number, (pid, birth, category)) for number, pid, birth, category in
                       db.session.execute(select(Person.id_number, Person.id, Person.birth_date,
                                                 Person.retirement_category)
-                                         .where(Person.id_number.in_(numbers))))
+                                         .where(among(Person.id_number, numbers))))
     for ids in base_declaration.chunked(v[0] for v in people.values()):
         for pid, code, start, end in db.session.execute(
                 select(Enrollment.person_id, Insurance.code, Enrollment.start_month,
@@ -303,7 +303,7 @@ def known_person_guard(unit_id, payloads, today, except_declaration):
     for numbers in base_declaration.chunked(p["id_number"] for p in payloads
                                             if p.get("id_number")):
         names.update(db.session.execute(
-            select(Person.id_number, Person.name).where(Person.id_number.in_(numbers))).all())
+            select(Person.id_number, Person.name).where(among(Person.id_number, numbers))).all())
     refusals = {}
     for i, p in enumerate(payloads):
         number = p.get("id_number")
@@ -321,7 +321,7 @@ def not_retired_nor_insured_elsewhere(unit_id, payloads, today, except_declarati
     numbers = [p.get("id_number") for p in payloads]
     retired = set(db.session.scalars(
         select(Person.id_number).join(RetirementRecord, RetirementRecord.person_id == Person.id)
-        .where(Person.id_number.in_(numbers))))
+        .where(among(Person.id_number, numbers))))
     enrolled = open_enrollments(numbers)
     refusals = {}
     for i, number in enumerate(numbers):
