@@ -178,7 +178,8 @@ class ListView(ModelView):
                 if column in values:
                     value = values[column]
                     if value not in seen:
-                        seen[value] = str(formatter(value))
+                        shown = formatter(value)  # a lazy label becomes text; Markup stays
+                        seen[value] = shown if isinstance(shown, str) else str(shown)
                     values[column] = seen[value]
         return [values for _key, values in rows]
 
