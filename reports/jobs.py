@@ -11,7 +11,7 @@ from app.jobs import job
 from models.declaration import Declaration
 
 
-@job("declaration_print", title=_l("生成打印表"))
+@job("declaration_print", title=_l("生成打印表"), isolated=True)
 def declaration_print(ctx, declaration_id, locale=""):
     from reports.pdf import declaration_pdf, load_lookups
 

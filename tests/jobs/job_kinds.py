@@ -52,3 +52,16 @@ def write(ctx, marker: str, n: int = 30, batch: int = 10):
         ctx.progress(stop, n + 1)
     db.session.add(AuditLog(action="test.job", target_id=marker, detail={"i": n}))
     return {"written": n + 1}
+
+
+@job("test.isolated", title="测试独立进程任务", isolated=True)
+def isolated(ctx, n: int):
+    ctx.progress(n, n, "完成")
+    ctx.save_result(b"ok\n", "isolated.txt")
+    ctx.result = {"pid": os.getpid(), "units": db.session.scalar(select(func.count(Unit.id)))}
+
+
+@job("test.crash", isolated=True)
+def crash(ctx):
+    ctx.progress(1, 2, "即将退出", force=True)
+    os._exit(3)  # what a process killed for its memory looks like to the runner

@@ -178,6 +178,28 @@ def test_a_job_whose_runner_went_silent_is_failed_when_read(app, as_user, unit_o
         db.session.commit()
 
 
+def test_an_isolated_job_runs_in_a_process_of_its_own(app, submit, unit_of, as_user,
+                                                      monkeypatch):
+    """Memory-hungry kinds (the big print) run in a child, which returns the memory when it
+    ends; the job row, its result file and the page work as for any job."""
+    import os
+
+    monkeypatch.setitem(app.config, "JOB_MODULES", "tests.jobs.job_kinds")  # for the child
+    job_id = submit("test.isolated", {"n": 5}, unit_id=unit_of(EMPLOYER))
+    row = finished(app, job_id, timeout=90)
+    assert row.status == jobs.DONE, row.message
+    assert row.result["pid"] != os.getpid() and row.result["units"] > 0
+    client = as_user(EMPLOYER)
+    assert client.get(f"/jobs/{job_id}/result").data == b"ok\n"
+
+
+def test_an_isolated_job_whose_process_dies_is_failed(app, submit, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_MODULES", "tests.jobs.job_kinds")
+    row = finished(app, submit("test.crash", {}), timeout=90)
+    assert row.status == jobs.FAILED
+    assert "任务进程异常退出（退出码3）" in row.message
+
+
 def test_job_kinds_are_registered_once():
     with pytest.raises(ValueError, match="already registered"):
         jobs.job("test.count")(lambda ctx: None)
