@@ -50,3 +50,13 @@ def declaration(business_code: str, items: list, **fields) -> SimpleNamespace:
 def squeeze(text: str) -> str:
     """Text without whitespace: pdftotext -layout drops or adds spaces between CJK glyphs."""
     return "".join(text.split())
+
+
+def paged_form(text: str, *header: str) -> tuple[list[str], str]:
+    """A many-page form's pages (squeezed) after checking each repeats the table ``header``
+    and says 第N页共M页; and the whole text."""
+    pages = [squeeze(page) for page in text.split("\f") if page.strip()]
+    for number, page in enumerate(pages, 1):
+        assert all(word in page for word in header), f"page {number} lacks the header"
+        assert f"第{number}页共{len(pages)}页" in page
+    return pages, "".join(pages)

@@ -8,7 +8,7 @@ import pytest
 from reports.declaration_form import NotPrintable, declaration_context
 from reports.pdf import declaration_pdf
 from tests.reports.forms_support import (
-    LOOKUPS, declaration, enrollment_item, id_number, reduction_item, squeeze,
+    LOOKUPS, declaration, enrollment_item, id_number, paged_form, reduction_item, squeeze,
 )
 
 WANG = id_number("19960508", 122)
@@ -93,13 +93,9 @@ def test_partial_decision_counts_approved_rows_and_prints_the_opinion(pdf_text):
 
 def test_long_roster_flows_over_pages_with_the_header_repeated(pdf_text):
     items = [enrollment_item(n, f"职工{n:03d}", id_number("19900101", n)) for n in range(1, 121)]
-    pages = pdf_text(declaration_pdf(declaration("C1", items), LOOKUPS)).split("\f")
-    pages = [squeeze(page) for page in pages if page.strip()]
+    pages, text = paged_form(pdf_text(declaration_pdf(declaration("C1", items), LOOKUPS)),
+                             "社会保障号码", "增加原因")
     assert len(pages) > 1
-    for number, page in enumerate(pages, 1):
-        assert "社会保障号码" in page and "增加原因" in page, f"page {number} lacks the header"
-        assert f"第{number}页共{len(pages)}页" in page
-    text = "".join(pages)
     assert all(f"职工{n:03d}" in text for n in range(1, 121))
     assert "合计120人" in pages[-1] and "经办机构审核人" in pages[-1]
 

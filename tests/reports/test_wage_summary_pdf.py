@@ -9,7 +9,7 @@ import pytest
 from reports.declaration_form import declaration_context
 from reports.pdf import declaration_pdf, render_html
 from rules.contribution_base import decide_base
-from tests.reports.forms_support import LOOKUPS, declaration, id_number, squeeze
+from tests.reports.forms_support import LOOKUPS, declaration, id_number, paged_form, squeeze
 
 FLOOR, CAP = Decimal("4416.00"), Decimal("22080.00")
 WAGE_LOOKUPS = dict(LOOKUPS, year_limits={2026: (FLOOR, CAP), 2025: (Decimal("4000"),
@@ -101,14 +101,9 @@ def test_limits_of_the_declarations_own_year():
 def test_long_summary_flows_over_pages_with_header_and_numbers(pdf_text):
     items = [wage_item(n, f"职工{n:03d}", id_number("19900101", n), 3000 + n * 100)
              for n in range(1, 121)]
-    pages = [squeeze(p) for p in pdf_text(declaration_pdf(declaration("C3", items),
-                                                            WAGE_LOOKUPS)).split("\f")
-             if p.strip()]
+    pages, text = paged_form(pdf_text(declaration_pdf(declaration("C3", items), WAGE_LOOKUPS)),
+                             "社会保障号码", "缴费基数")
     assert len(pages) > 2
-    for number, page in enumerate(pages, 1):
-        assert "社会保障号码" in page and "缴费基数" in page, f"page {number} lacks the header"
-        assert f"第{number}页共{len(pages)}页" in page
-    text = "".join(pages)
     assert all(f"职工{n:03d}" in text for n in range(1, 121))
     assert "申报人数120" in pages[-1] and "经办机构审核人" in pages[-1]
 
