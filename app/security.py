@@ -57,11 +57,7 @@ class SecurityManager(FabSecurityManager):
     def exist_permission_on_roles(self, view_name, permission_name, role_ids) -> bool:
         """FAB asks once per menu item and button (20–30 queries a page); read the roles'
         (view, permission) pairs once per request and answer from that set instead."""
-        key = tuple(sorted(role_ids))
-        cache = g.setdefault("permission_pairs", {})
-        if key not in cache:
-            cache[key] = self._permission_pairs(key)
-        return (view_name, permission_name) in cache[key]
+        return (view_name, permission_name) in self._permission_pairs(role_ids)
 
     def permission_pairs_of(self, user):
         """Every (view, permission) pair the user's roles grant, as FAB's checks see them;
@@ -71,15 +67,16 @@ class SecurityManager(FabSecurityManager):
         roles = self.get_user_roles(user)
         if any(role.name in self.builtin_roles for role in roles):
             return None
-        key = tuple(sorted(role.id for role in roles))
-        cache = g.setdefault("permission_pairs", {})
-        if key not in cache:
-            cache[key] = self._permission_pairs(key)
-        return cache[key]
+        return self._permission_pairs(role.id for role in roles)
 
     def _permission_pairs(self, role_ids) -> frozenset:
-        rows = self.session.execute(self._pairs_statement, {"roles": list(role_ids)})
-        return frozenset((view, permission) for view, permission in rows)
+        """The roles' pairs, read once per request."""
+        key = tuple(sorted(role_ids))
+        cache = g.setdefault("permission_pairs", {})
+        if key not in cache:
+            rows = self.session.execute(self._pairs_statement, {"roles": list(key)})
+            cache[key] = frozenset((view, permission) for view, permission in rows)
+        return cache[key]
 
     @cached_property
     def _pairs_statement(self):

@@ -96,9 +96,6 @@ class QueryInterface(SQLAInterface):
             options.append(loader)
         return options
 
-    def count(self, query, filters=None):
-        return self._count(self.filtered(query, filters))
-
     def filtered(self, query, filters=None):
         """The rows a list may show, before order and paging. Built once per page for both the
         count and the rows: FAB filters twice, and a related filter (``person.name``) then
