@@ -36,6 +36,7 @@ class Config:
     FAB_UPDATE_PERMS = False
     FAB_SECURITY_MANAGER_CLASS = "app.security.SecurityManager"
     FAB_INDEX_VIEW = "views.home.HomeView"
+    FAB_BASE_TEMPLATE = "layout/page.html"
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_ROLES_MAPPING = {}

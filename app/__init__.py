@@ -22,7 +22,7 @@ def _instance_path():
 
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
-    from app import account_gate, cli, hardening, menu
+    from app import account_gate, cli, hardening, layout
 
     from app.builder import ShebaoAppBuilder
     from app.extensions import csrf, db, migrate
@@ -40,7 +40,7 @@ def _init_extensions(app: Flask) -> None:
         limit_api_login(appbuilder)
     account_gate.init_app(app)
     hardening.init_app(app)
-    menu.init_app(app)
+    layout.init_app(app)
     cli.init_app(app)
 
 

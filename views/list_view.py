@@ -31,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from app.roles import EMPLOYER, READ, REVIEWER
 from views.export import xlsx_response
 from views.filters import CODE_EQUAL, RelatedEqual
+from views.list_table import ListLinks, page_sizes, pager, rows_html
 from views.search_widget import CachedSearchWidget
 from views.labels import CODES, COLUMNS, code_formatter, yes_no
 from views.tenancy import TenantModelView, current_user, is_center
@@ -229,9 +230,23 @@ class ListView(ModelView):
 
 
 class ReadOnlyListWidget(ListWidget):
-    """Rows linked to their detail page, without FAB's per-row edit/delete/action machinery."""
+    """Rows linked to their detail page, without FAB's per-row edit/delete/action machinery;
+    the rows and links come from ``views.list_table``."""
 
     template = "query/list_widget.html"
+
+    def __call__(self, **kwargs):
+        args = {**self.template_args, **kwargs}
+        page, page_size, count = args["page"], args["page_size"], args["count"]
+        args.update(
+            links=ListLinks(args["modelview_name"]),
+            pager=pager(page, page_size, count),
+            page_sizes=page_sizes(page, count),
+            back_href=url_for("UtilView.back"),
+            rows_html=rows_html(args["value_columns"], args["include_columns"], args["pks"],
+                                args["show_href"], _("Show record"), _("Show")),
+        )
+        return current_app.jinja_env.get_template(self.template).render(args)
 
 
 class QueryView(TenantModelView, ListView):

@@ -1,4 +1,4 @@
-"""The parts of a page kept between requests (app.menu, views.search_widget) follow changes:
+"""The parts of a page kept between requests (app.layout, views.search_widget) follow changes:
 a role losing a menu permission loses the menu entry on its next page, and a code table row an
 admin adds shows in the search dropdowns at once."""
 import json

@@ -1,0 +1,116 @@
+"""The page every screen extends (``layout/page.html``, FAB's base template), its fixed parts built
+once instead of on every request.
+
+FAB's own frame builds, on every page, 19 asset links through ``url_for``, the navbar with a
+permission check per menu entry, and two modal dialogs: about as long as the list they frame.
+What they show depends on less than the request:
+
+- asset links on the script root alone (the CSP nonce is added per page);
+- the modal dialogs on the language;
+- the navbar on the (view, permission) pairs of the user's roles, which the security manager
+  reads once per request anyway, and on the language. A role edit therefore shows on the next
+  page without any invalidation. Only the user's own menu (name, profile, logout) is the user's:
+  it is rendered per request into the navbar's ``user_menu`` slot. Menu items with a ``cond``
+  callable would depend on more: the cache refuses them.
+"""
+from flask import current_app, g, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+BASE_TEMPLATE = "layout/page.html"
+MAX_ENTRIES = 256  # distinct role combinations × languages; a city has a handful
+USER_SLOT = Markup("<!--user-menu-->")
+
+ASSETS = {
+    "css": (
+        "css/bootstrap.min.css",
+        "css/fontawesome/fontawesome.min.css",
+        "css/fontawesome/regular.min.css",
+        "css/fontawesome/solid.min.css",
+        "css/fontawesome/brands.min.css",
+        "css/fontawesome/v4-shims.min.css",
+        "css/bootstrap-datepicker/bootstrap-datepicker3.min.css",
+        "css/select2/select2.min.css",
+        "css/select2/select2-bootstrap.min.css",
+        "css/flags/flags16.css",
+        "css/ab.css",
+    ),
+    "head_js": ("js/jquery-latest.js", "js/ab_filters.js", "js/ab_actions.js"),
+    "tail_js": (
+        "js/bootstrap.min.js",
+        "js/bootstrap-datepicker/bootstrap-datepicker.min.js",
+        "js/select2/select2.min.js",
+        "js/ab.js",
+    ),
+}
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(assets=assets, navbar=navbar, page_language=page_language)
+    app.extensions["page_parts"] = {}
+
+
+def _kept(key, build):
+    """The part under ``key``, built by ``build()`` the first time."""
+    parts = current_app.extensions["page_parts"]
+    part = parts.get(key)
+    if part is None:
+        if len(parts) >= MAX_ENTRIES:
+            parts.clear()
+        part = parts[key] = build()
+    return part
+
+
+def page_language() -> str:
+    return str(get_locale())
+
+
+def _urls(kind) -> list[str]:
+    files = list(ASSETS[kind])
+    theme = current_app.config.get("APP_THEME")
+    if kind == "css" and theme:
+        files.insert(-1, f"css/themes/{theme}")
+    return [str(escape(url_for("appbuilder.static", filename=f))) for f in files]
+
+
+def assets(kind: str, nonce: str = "") -> Markup:
+    """The ``<link>`` or ``<script>`` tags of one kind of asset; scripts carry the nonce."""
+    if kind == "modals":
+        return _kept(("modals", page_language()), lambda: _render("layout/modals.html"))
+    urls = _kept(("assets", kind, request.script_root), lambda: _urls(kind))
+    if kind == "css":
+        return Markup("\n".join(f'<link href="{url}" rel="stylesheet">' for url in urls))
+    nonce = escape(nonce)
+    return Markup("\n".join(f'<script src="{url}" nonce="{nonce}"></script>' for url in urls))
+
+
+def navbar() -> Markup:
+    user = g.get("user")
+    signed_in = user is not None and user.is_authenticated
+    user_menu = _render("layout/user_menu.html", user=user if signed_in else None)
+    pairs = current_app.appbuilder.sm.permission_pairs_of(user) if signed_in else None
+    if pairs is None:  # anonymous, or a built-in role FAB checks its own way: not kept
+        return _navbar(user_menu)
+    frame = _kept(("navbar", pairs, page_language()), lambda: _navbar(USER_SLOT))
+    return Markup(frame.replace(USER_SLOT, user_menu))
+
+
+def _navbar(user_menu: Markup) -> Markup:
+    appbuilder = current_app.appbuilder
+    _refuse_conditional_items(appbuilder.menu)
+    return _render("layout/navbar.html", menu=appbuilder.menu, languages=appbuilder.languages,
+                   language=page_language(), user_menu=user_menu)
+
+
+def _render(template: str, **context) -> Markup:
+    """A part of the page: the page's own template globals, without a second request context."""
+    template = current_app.jinja_env.get_template(template)
+    return Markup(template.render(appbuilder=current_app.appbuilder, **context))
+
+
+def _refuse_conditional_items(menu) -> None:
+    for item in menu.menu:
+        for entry in [item, *(item.childs or [])]:
+            if entry is not None and entry.cond is not None:
+                raise RuntimeError(f"menu item {entry.name} has a cond: the navbar cache "
+                                   "keys on permissions only")
