@@ -34,16 +34,18 @@ class SecurityManager(FabSecurityManager):
     def get_user_by_id(self, pk):
         """With roles, groups and unit in the same query: every page reads all three, and FAB
         would load each lazily (three more queries per request)."""
-        return self.session.get(self.user_model, pk, options=self._user_loads)
+        return self.session.execute(self._user_statement, {"pk": pk}).unique().scalar_one_or_none()
 
     @cached_property
-    def _user_loads(self) -> list:
-        """Built once: building the options cost a quarter of the load."""
+    def _user_statement(self):
+        """Built once: building the load and its cache key cost a quarter of the load."""
         from flask_appbuilder.security.sqla.models import Group
 
         user = self.user_model
-        return [joinedload(user.roles), joinedload(user.groups).joinedload(Group.roles),
-                joinedload(user.unit)]
+        return (select(user)
+                .options(joinedload(user.roles), joinedload(user.groups).joinedload(Group.roles),
+                         joinedload(user.unit))
+                .where(user.id == bindparam("pk")))
 
     def auth_user_db(self, username, password):
         """Every password login (web and /api/v1/security/login) goes through the lockout."""
@@ -80,15 +82,18 @@ class SecurityManager(FabSecurityManager):
 
     @cached_property
     def _pairs_statement(self):
-        """The roles' (view, permission) pairs, built once (it runs on every request)."""
-        from flask_appbuilder.security.sqla.models import assoc_permissionview_role
+        """The roles' (view, permission) pairs, built once (it runs on every request), in Core:
+        the rows are names, no objects."""
+        from flask_appbuilder.security.sqla.models import assoc_permissionview_role as links
 
-        pv, links = self.permissionview_model, assoc_permissionview_role
-        return (select(self.viewmenu_model.name, self.permission_model.name)
+        pv = self.permissionview_model.__table__
+        permission = self.permission_model.__table__
+        view = self.viewmenu_model.__table__
+        return (select(view.c.name, permission.c.name)
                 .select_from(pv)
-                .join(links, pv.id == links.c.permission_view_id)
-                .join(self.permission_model, pv.permission_id == self.permission_model.id)
-                .join(self.viewmenu_model, pv.view_menu_id == self.viewmenu_model.id)
+                .join(links, pv.c.id == links.c.permission_view_id)
+                .join(permission, pv.c.permission_id == permission.c.id)
+                .join(view, pv.c.view_menu_id == view.c.id)
                 .where(links.c.role_id.in_(bindparam("roles", expanding=True))))
 
     def check_password_db(self, username, password):

@@ -55,42 +55,69 @@ def _text(value) -> str:
 RESOLVE_LIMIT = 1000
 
 
-def _related_in(filter_, dotted: str, predicate):
-    """``fk IN (keys of related rows where predicate(related.leaf))`` for ``relation.leaf``."""
-    relation_name, leaf = dotted.split(".", 1)
-    relation = getattr(filter_.model, relation_name).property
-    (fk,) = relation.local_columns
-    (remote,) = relation.remote_side
-    keys = sa.select(remote).where(predicate(getattr(relation.mapper.class_, leaf)))
-    found = filter_.datamodel.session.scalars(keys.limit(RESOLVE_LIMIT + 1)).all()
-    if len(found) > RESOLVE_LIMIT:
-        return fk.in_(keys)
-    return fk.in_(found) if found else sa.false()
+class _RelatedFilter(BaseFilter):
+    """A filter on ``relation.leaf`` (``person.name``): ``fk IN (keys of the matching related
+    rows)``. ``condition(leaf)`` is the match, with bind parameters the value fills in; the
+    look-up is a Core statement built once per filter class and column (FAB makes new filter
+    objects for every page, and a list page runs the look-up on every search)."""
+
+    _plans = {}  # (filter class, model, column) → (fk column, look-up, its first keys)
+
+    def condition(self, leaf):
+        raise NotImplementedError
+
+    def bound(self, value) -> dict | None:
+        """The bind parameters for ``value``; None when it matches everything."""
+        raise NotImplementedError
+
+    def apply(self, query, value):
+        params = self.bound(_text(value))
+        if params is None:
+            return query
+        fk, keys, first_keys = self._plan()
+        found = self.datamodel.session.execute(first_keys, params).scalars().all()
+        if len(found) > RESOLVE_LIMIT:
+            return query.filter(fk.in_(keys.params(params)))
+        return query.filter(fk.in_(found) if found else sa.false())
+
+    def _plan(self):
+        key = (type(self), self.model, self.column_name)
+        if key not in self._plans:
+            relation_name, leaf = self.column_name.split(".", 1)
+            relation = getattr(self.model, relation_name).property
+            (fk,) = relation.local_columns
+            (remote,) = relation.remote_side
+            leaf_column = relation.mapper.class_.__table__.c[leaf]
+            keys = sa.select(remote).where(self.condition(leaf_column))
+            self._plans[key] = fk, keys, keys.limit(RESOLVE_LIMIT + 1)
+        return self._plans[key]
 
 
-class RelatedEqual(BaseFilter):
+class RelatedEqual(_RelatedFilter):
     name = _("等于")
     arg_name = "rel_eq"
 
-    def apply(self, query, value):
-        value = _text(value)
-        return query.filter(_related_in(self, self.column_name, lambda col: col == value))
+    def condition(self, leaf):
+        return leaf == sa.bindparam("value")
+
+    def bound(self, value):
+        return {"value": value}
 
 
-class RelatedStartsWith(BaseFilter):
+class RelatedStartsWith(_RelatedFilter):
     """Prefix as a range (``>= v AND < v'``): uses the index under any collation for codes."""
 
     name = _("开头是")
     arg_name = "rel_sw"
 
-    def apply(self, query, value):
-        value = _text(value).upper()
+    def condition(self, leaf):
+        return (leaf >= sa.bindparam("low")) & (leaf < sa.bindparam("high"))
+
+    def bound(self, value):
+        value = value.upper()
         if not value:
-            return query
-        upper = value[:-1] + chr(ord(value[-1]) + 1)
-        return query.filter(
-            _related_in(self, self.column_name, lambda col: (col >= value) & (col < upper))
-        )
+            return None
+        return {"low": value, "high": value[:-1] + chr(ord(value[-1]) + 1)}
 
 
 class _Bound(BaseFilter):

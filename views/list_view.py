@@ -22,7 +22,12 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.widgets import ListWidget
-from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.urltools import (
+    get_filter_args,
+    get_order_args,
+    get_page_args,
+    get_page_size_args,
+)
 from flask_babel import lazy_gettext as _
 from sqlalchemy import Boolean
 from wtforms import SelectField, StringField
@@ -120,13 +125,26 @@ class ListView(ModelView):
             return self.list_columns
         return [c for c in self.list_columns if c not in self.center_columns]
 
+    def _list(self, **kwargs):
+        """FAB's list, without building the search form on every page: the search widget builds
+        it only when it renders its kept parts (views.search_widget)."""
+        name = self.__class__.__name__
+        order_column, order_direction = get_order_args().get(name) or ("", "")
+        get_filter_args(self._filters)
+        widgets = self._get_list_widget(
+            filters=self._filters, order_column=order_column, order_direction=order_direction,
+            page=get_page_args().get(name), page_size=get_page_size_args().get(name), **kwargs)
+        self.update_redirect()
+        return self._get_search_widget(widgets=widgets)
+
     def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
-        widgets = super()._get_search_widget(form=form, exclude_cols=exclude_cols,
-                                             widgets=widgets)
+        widgets = widgets or {}
+        columns = self.search_columns
         if self.center_columns and not is_center(current_user()):
-            widgets["search"].template_args["include_cols"] = [
-                c for c in self.search_columns if c not in self.center_columns
-            ]
+            columns = [c for c in columns if c not in self.center_columns]
+        widgets["search"] = self.search_widget(
+            route_base=self.route_base, form=form, form_factory=self.search_form.refresh,
+            include_cols=columns, exclude_cols=exclude_cols or [], filters=self._filters)
         return widgets
 
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="",
@@ -141,8 +159,11 @@ class ListView(ModelView):
             flash(_("请先输入单位或人员查询条件"), "info")
             count, rows = 0, []
         else:
-            count, rows = self._page(filters.get_joined_filters(self._base_filters),
-                                     order_column, order_direction, page, page_size, columns)
+            applied = filters  # joined with the view's base filters where it has some
+            if self._base_filters.filters:
+                applied = filters.get_joined_filters(self._base_filters)
+            count, rows = self._page(applied, order_column, order_direction, page, page_size,
+                                     columns)
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns,
             include_columns=columns,

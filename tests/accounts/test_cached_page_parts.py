@@ -73,3 +73,26 @@ def test_a_code_added_by_the_admin_shows_in_search_dropdowns_at_once(app, as_use
             db.session.delete(db.session.scalar(
                 select(ChangeReason).where(ChangeReason.code == "T99")))
             db.session.commit()
+
+
+def _filter_script(html: str) -> tuple[str, list]:
+    """(the nonce of the search form's script, the active filters FAB's script gets: its last
+    argument, a list after the dicts of labels, fields and filter names)."""
+    script = re.search(r'<script nonce="([^"]+)">\s*\(function\(\$\) \{\s*const filter = '
+                       r"new AdminFilters\((.*?)\);\s*\}\)\(jQuery\);", html, re.S)
+    arguments = script.group(2)
+    active, _end = json.JSONDecoder().raw_decode(
+        arguments, arguments.index("[", arguments.rindex("}")))
+    return script.group(1), active
+
+
+def test_kept_search_form_carries_each_pages_own_filters_and_nonce(as_user):
+    client = as_user("reviewer")
+    searched = client.get("/unitstaffview/list/?_flt_0_person.name=%E5%BC%A0%E4%B8%89")
+    plain = client.get("/unitstaffview/list/")
+    for response, active in ((searched, [["person.name", "等于", ["张三"]]]), (plain, [])):
+        nonce, filters = _filter_script(response.get_data(as_text=True))
+        assert filters == active
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    assert _filter_script(searched.get_data(as_text=True))[0] != \
+        _filter_script(plain.get_data(as_text=True))[0]
