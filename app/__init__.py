@@ -22,7 +22,7 @@ def _instance_path():
 
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
-    from app import account_gate, cli, hardening, layout
+    from app import account_gate, cli, hardening, layout, read_only
 
     from app.builder import ShebaoAppBuilder
     from app.extensions import csrf, db, migrate
@@ -31,6 +31,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
+    read_only.init_app(app)
     with app.app_context():
         appbuilder = ShebaoAppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
