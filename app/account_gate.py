@@ -1,6 +1,7 @@
 """A new account can do nothing but activate (A3), then nothing but change its password (A2),
 until both are done. Runs before every request, the API included."""
 from flask import Flask, g, jsonify, redirect, request, url_for
+from werkzeug.local import LocalProxy
 
 OPEN = {"static", "appbuilder.static", "LoginView.logout", "CaptchaView.image",
         "LocaleView.index"}
@@ -14,6 +15,8 @@ def init_app(app: Flask) -> None:
         user = getattr(g, "user", None)
         if user is None or not getattr(user, "is_authenticated", False):
             return None
+        if isinstance(user, LocalProxy):  # FAB sets Flask-Login's proxy: every read of it
+            g.user = user = user._get_current_object()  # went through two lookups
         if not getattr(user, "activated", True):
             return _hold(WHILE_INACTIVE, "AccountView.activate", "账号尚未激活")
         if getattr(user, "must_change_password", False):

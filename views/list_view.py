@@ -16,7 +16,7 @@ for every screen:
 
 ``QueryView`` adds tenancy and makes the screen read-only: no add, edit or delete route.
 """
-from flask import current_app, flash, url_for
+from flask import current_app, flash, request, session, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
@@ -136,6 +136,13 @@ class ListView(ModelView):
             page=get_page_args().get(name), page_size=get_page_size_args().get(name), **kwargs)
         self.update_redirect()
         return self._get_search_widget(widgets=widgets)
+
+    def update_redirect(self):
+        """FAB's back history, without rewriting the session cookie (signing it anew) when this
+        page already is its last entry: a list reloaded or searched again."""
+        history = session.get("page_history")
+        if not history or history[-1] != request.url:
+            super().update_redirect()
 
     def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
         widgets = widgets or {}

@@ -20,11 +20,12 @@ they add what a query cannot: actions answer 404 for rows outside the scope, FAB
 download is closed, and a new or edited row always carries the employer's own unit.
 """
 import sqlalchemy as sa
-from flask import abort, current_app, has_request_context, request
+from flask import abort, current_app, g, has_request_context, request
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_login import current_user as login_user
+from werkzeug.local import LocalProxy
 
 from app.roles import CENTER_ROLES
 from models.contribution import Bill, Payment, Rate, YearParameter
@@ -83,8 +84,9 @@ def current_user():
     """The logged-in user of this request (session or JWT), or None."""
     if not has_request_context():
         return None
-    if login_user.is_authenticated:
-        return login_user._get_current_object()
+    user = g.get("user", login_user)  # the loaded user itself once app.account_gate has run
+    if user.is_authenticated:
+        return user._get_current_object() if isinstance(user, LocalProxy) else user
     try:
         return current_app.appbuilder.sm.current_user  # the JWT user on the API
     except RuntimeError:  # no JWT was verified on this request
