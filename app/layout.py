@@ -10,15 +10,17 @@ What they show depends on less than the request:
 - the navbar on the (view, permission) pairs of the user's roles, which the security manager
   reads once per request anyway, and on the language. A role edit therefore shows on the next
   page without any invalidation. Only the user's own menu (name, profile, logout) is the user's:
-  it is rendered per request into the navbar's ``user_menu`` slot. Menu items with a ``cond``
-  callable would depend on more: the cache refuses them.
+  it is kept per name and language and put into the navbar's ``user_menu`` slot. Menu items
+  with a ``cond`` callable would depend on more: the cache refuses them.
 """
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 BASE_TEMPLATE = "layout/page.html"
+PARTS, USERS = "page_parts", "page_user_menus"
 MAX_ENTRIES = 256  # distinct role combinations × languages; a city has a handful
+MAX_USERS = 4096  # user menus (a name × language each, ~0.4 KB): the users active at a time
 USER_SLOT = Markup("<!--user-menu-->")
 
 ASSETS = {
@@ -47,15 +49,16 @@ ASSETS = {
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(assets=assets, navbar=navbar, page_language=page_language)
-    app.extensions["page_parts"] = {}
+    app.extensions[PARTS] = {}
+    app.extensions[USERS] = {}
 
 
-def _kept(key, build):
+def _kept(key, build, store=PARTS, limit=MAX_ENTRIES):
     """The part under ``key``, built by ``build()`` the first time."""
-    parts = current_app.extensions["page_parts"]
+    parts = current_app.extensions[store]
     part = parts.get(key)
     if part is None:
-        if len(parts) >= MAX_ENTRIES:
+        if len(parts) >= limit:
             parts.clear()
         part = parts[key] = build()
     return part
@@ -86,10 +89,13 @@ def assets(kind: str, nonce: str = "") -> Markup:
 
 def navbar() -> Markup:
     user = g.get("user")
-    signed_in = user is not None and user.is_authenticated
-    user_menu = _render("layout/user_menu.html", user=user if signed_in else None)
-    pairs = current_app.appbuilder.sm.permission_pairs_of(user) if signed_in else None
-    if pairs is None:  # anonymous, or a built-in role FAB checks its own way: not kept
+    if user is None or not user.is_authenticated:
+        return _navbar(_render("layout/user_menu.html", user=None))
+    name = user.get_full_name()
+    user_menu = _kept(("user_menu", name, page_language()),
+                      lambda: _render("layout/user_menu.html", user=user), USERS, MAX_USERS)
+    pairs = current_app.appbuilder.sm.permission_pairs_of(user)
+    if pairs is None:  # a built-in role, which FAB checks its own way: not kept
         return _navbar(user_menu)
     frame = _kept(("navbar", pairs, page_language()), lambda: _navbar(USER_SLOT))
     return Markup(frame.replace(USER_SLOT, user_menu))

@@ -78,7 +78,9 @@ class _RelatedFilter(BaseFilter):
         found = self.datamodel.session.execute(first_keys, params).scalars().all()
         if len(found) > RESOLVE_LIMIT:
             return query.filter(fk.in_(keys.params(params)))
-        return query.filter(fk.in_(found) if found else sa.false())
+        # One expanding parameter: in_() of the list itself coerces every key on its own.
+        return query.filter(fk.in_(sa.bindparam(None, found, expanding=True)) if found
+                            else sa.false())
 
     def _plan(self):
         key = (type(self), self.model, self.column_name)

@@ -28,9 +28,15 @@ class ListLinks:
         self.direction_key = f"_od_{modelview_name}"
         self.base = request.script_root + request.path
         self.args = request.args.to_dict()  # FAB's links keep the first of repeated keys
+        self._others = {}
 
     def _with(self, **changed) -> str:
-        return f"{self.base}?{urlencode({**self.args, **changed})}"
+        """The list URL with ``changed`` last, after the other arguments (encoded once)."""
+        keys = tuple(changed)
+        if keys not in self._others:
+            self._others[keys] = urlencode({k: v for k, v in self.args.items() if k not in keys})
+        others, ours = self._others[keys], urlencode(changed)
+        return f"{self.base}?{others}&{ours}" if others else f"{self.base}?{ours}"
 
     def page(self, page: int) -> str:
         return self._with(**{self.page_key: page})

@@ -29,6 +29,7 @@ from flask_appbuilder.urltools import (
     get_page_size_args,
 )
 from flask_babel import lazy_gettext as _
+from markupsafe import escape
 from sqlalchemy import Boolean
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -200,15 +201,14 @@ class ListView(ModelView):
 
     def _formatted(self, rows):
         """The rows as the list shows them. Formatters return translatable labels: each distinct
-        value is formatted and translated once per page, not once per cell in the template."""
+        value is formatted, translated and escaped once per page, not once per cell."""
         formatters = [(c, f, {}) for c, f in self.formatters_columns.items()]
         for _key, values in rows:
             for column, formatter, seen in formatters:
                 if column in values:
                     value = values[column]
                     if value not in seen:
-                        shown = formatter(value)  # a lazy label becomes text; Markup stays
-                        seen[value] = shown if isinstance(shown, str) else str(shown)
+                        seen[value] = escape(formatter(value))  # a formatter's Markup stays
                     values[column] = seen[value]
         return [values for _key, values in rows]
 

@@ -96,3 +96,18 @@ def test_kept_search_form_carries_each_pages_own_filters_and_nonce(as_user):
         assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
     assert _filter_script(searched.get_data(as_text=True))[0] != \
         _filter_script(plain.get_data(as_text=True))[0]
+
+
+def test_kept_navbar_names_each_user(app, as_user):
+    """Two employers share one kept navbar (the same role), each with their own name in it."""
+    from models.user import ShebaoUser
+
+    with app.app_context():
+        names = {u.username: u.get_full_name() for u in
+                 app.appbuilder.sm.session.scalars(select(ShebaoUser).where(
+                     ShebaoUser.username.in_(["37010000001", "37010000002"])))}
+    assert len(set(names.values())) == 2
+    for username, name in names.items():
+        right = as_user(username).get("/").get_data(as_text=True).split("navbar-right", 1)[1]
+        others = [n for u, n in names.items() if u != username]
+        assert name in right and not any(other in right for other in others)
