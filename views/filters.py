@@ -1,9 +1,10 @@
 """Search filters of the query screens, beyond FAB's own.
 
 FAB filters one model's own columns. The screens also search through a many-to-one relation
-(``person.name`` on an enrollment): ``RelatedEqual`` and ``RelatedStartsWith`` look up the keys of
-the matching persons (or units) first and filter ``person_id IN (…those keys)``, so both SQLite and
-PostgreSQL answer from the indexes, without a join the list would then have to de-duplicate.
+(``person.name`` on an enrollment): ``RelatedEqual`` and ``RelatedStartsWith`` filter
+``person_id IN (…the keys of the matching persons or units)``, so both SQLite and PostgreSQL
+answer from the indexes, without a join the list would then have to de-duplicate. PostgreSQL gets
+the keys looked up first (its planner mis-estimates the subquery); SQLite gets the subquery.
 Month and date ranges, comma-separated code lists and integer columns get filters that never raise
 on odd input: an unparseable or out-of-range value matches nothing (no 500 from an overflowing
 integer on SQLite).
@@ -50,8 +51,9 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-# Up to this many related keys are looked up first and passed as values: the planner then knows
-# the unit or the persons and picks their index (a subquery made PostgreSQL sort 1.7M rows).
+# On PostgreSQL up to this many related keys are looked up first and passed as values: the
+# planner then knows the unit or the persons and picks their index (a subquery made PostgreSQL
+# sort 1.7M rows). SQLite plans the subquery well and gets it as it is.
 RESOLVE_LIMIT = 1000
 
 
@@ -75,7 +77,12 @@ class _RelatedFilter(BaseFilter):
         if params is None:
             return query
         fk, keys, first_keys = self._plan()
-        found = self.datamodel.session.execute(first_keys, params).scalars().all()
+        session = self.datamodel.session
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite runs an IN subquery first and probes the index with its rows, as it would
+            # with the keys themselves: a statement of their own would only cost a round.
+            return query.filter(fk.in_(keys.params(params)))
+        found = session.execute(first_keys, params).scalars().all()
         if len(found) > RESOLVE_LIMIT:
             return query.filter(fk.in_(keys.params(params)))
         # One expanding parameter: in_() of the list itself coerces every key on its own.

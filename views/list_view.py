@@ -28,6 +28,7 @@ from flask_appbuilder.urltools import (
     get_page_args,
     get_page_size_args,
 )
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import escape
 from sqlalchemy import Boolean
@@ -173,7 +174,7 @@ class ListView(ModelView):
             count, rows = self._page(applied, order_column, order_direction, page, page_size,
                                      columns)
         widgets["list"] = self.list_widget(
-            label_columns=self.label_columns,
+            label_columns=self._labels(),
             include_columns=columns,
             value_columns=self._formatted(rows),
             order_columns=self.order_columns,
@@ -198,6 +199,14 @@ class ListView(ModelView):
                                             page=page, page_size=page_size)
         keys = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)]
         return count, list(zip(keys, self.datamodel.get_values(items, columns), strict=True))
+
+    def _labels(self) -> dict:
+        """The column labels in the page's language, translated once per language."""
+        language = str(get_locale())
+        labels = self.__dict__.setdefault("_translated_labels", {})
+        if language not in labels:
+            labels[language] = {c: str(label) for c, label in self.label_columns.items()}
+        return labels[language]
 
     def _formatted(self, rows):
         """The rows as the list shows them. Formatters return translatable labels: each distinct
