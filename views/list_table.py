@@ -81,9 +81,12 @@ def page_sizes(page, count) -> list[int]:
 
 
 def _cell(value) -> str:
-    if isinstance(value, Markup):  # a formatter's own markup
+    kind = type(value)
+    if kind is str:
+        return escape(value)
+    if kind is int or kind is Markup:  # nothing to escape; a formatter's own markup
         return str(value)
-    return escape(value if isinstance(value, str) else str(value))
+    return escape(str(value))
 
 
 def rows_html(rows, columns, pks, show_href, show_title, show_label) -> Markup:
@@ -96,8 +99,8 @@ def rows_html(rows, columns, pks, show_href, show_title, show_label) -> Markup:
                   f'<i class="fa fa-search"></i></a></td>')
     out = []
     for pk, row in zip(pks, rows, strict=True):
-        cells = "".join(f"<td>{_cell(row[column])}</td>" for column in columns)
-        link = (f'<td class="text-center"><a href="{before}{escape(str(pk))}{after}{button}'
+        cells = "</td><td>".join([_cell(row[column]) for column in columns])
+        link = (f'<td class="text-center"><a href="{before}{_cell(pk)}{after}{button}'
                 if show_href else "")
-        out.append(f"<tr>{link}{cells}</tr>")
+        out.append(f"<tr>{link}<td>{cells}</td></tr>")
     return Markup("\n".join(out))
