@@ -22,6 +22,8 @@ FAB_MESSAGES = (
     _("Groups"),
     _("Roles"),
     _("Active"),
+    _("Cancel"),
+    _("OK"),
     _("Edit User Information"),
     _("Either select a role or a group"),
     _("Contains (insensitive)"),
