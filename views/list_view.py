@@ -38,7 +38,7 @@ from wtforms.fields.choices import SelectChoice
 from app.roles import EMPLOYER, READ, REVIEWER
 from views.export import xlsx_response
 from views.filters import CODE_EQUAL, RelatedEqual
-from views.list_table import ListLinks, page_sizes, pager, rows_html
+from views.list_table import ListLinks, table_html
 from views.search_widget import CachedSearchWidget
 from views.labels import CODES, COLUMNS, code_formatter, yes_no
 from views.tenancy import TenantModelView, current_user, is_center
@@ -137,7 +137,14 @@ class ListView(ModelView):
             filters=self._filters, order_column=order_column, order_direction=order_direction,
             page=get_page_args().get(name), page_size=get_page_size_args().get(name), **kwargs)
         self.update_redirect()
+        widgets["export_href"] = self._export_href()
         return self._get_search_widget(widgets=widgets)
+
+    def _export_href(self):
+        """The Excel export of this list (E12) where this user may export, else None."""
+        if self.appbuilder.sm.has_access("can_export", self.class_permission_name):
+            return url_for(f"{self.endpoint}.export")
+        return None
 
     def update_redirect(self):
         """FAB's back history, without rewriting the session cookie (signing it anew) when this
@@ -268,22 +275,16 @@ class ListView(ModelView):
 
 class ReadOnlyListWidget(ListWidget):
     """Rows linked to their detail page, without FAB's per-row edit/delete/action machinery;
-    the rows and links come from ``views.list_table``."""
-
-    template = "query/list_widget.html"
+    rendered by ``views.list_table``."""
 
     def __call__(self, **kwargs):
         args = {**self.template_args, **kwargs}
-        page, page_size, count = args["page"], args["page_size"], args["count"]
-        args.update(
-            links=ListLinks(args["modelview_name"]),
-            pager=pager(page, page_size, count),
-            page_sizes=page_sizes(page, count),
-            back_href=url_for("UtilView.back"),
-            rows_html=rows_html(args["value_columns"], args["include_columns"], args["pks"],
-                                args["show_href"], _("Show record"), _("Show")),
-        )
-        return current_app.jinja_env.get_template(self.template).render(args)
+        return table_html(
+            links=ListLinks(args["modelview_name"]), page=args["page"],
+            page_size=args["page_size"], count=args["count"], columns=args["include_columns"],
+            labels=args["label_columns"], order_columns=args["order_columns"],
+            rows=args["value_columns"], pks=args["pks"], show_href=args["show_href"],
+            back_href=url_for("UtilView.back"), language=str(get_locale()))
 
 
 class QueryView(TenantModelView, ListView):
