@@ -2,16 +2,18 @@
 page (captcha, lockout) and the same lockout for the JWT login of the API."""
 from functools import cached_property
 
-from flask import g
+from flask import g, has_app_context
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.orm import joinedload
 from werkzeug.local import LocalProxy
 
 from models.user import ShebaoUser
 from views.login import LoginView
 from views.security_admin import AuditedRoleView, AuditedUserView
+
+PAIR, RECORD = "\x1f", "\x1e"  # separators of the user's pairs; no view or permission name has them
 
 
 class SecurityManager(FabSecurityManager):
@@ -34,16 +36,41 @@ class SecurityManager(FabSecurityManager):
 
     def get_user_by_id(self, pk):
         """With roles, groups and unit in the same query: every page reads all three, and FAB
-        would load each lazily (three more queries per request)."""
-        return self.session.execute(self._user_statement, {"pk": pk}).unique().scalar_one_or_none()
+        would load each lazily (three more queries per request). The same statement brings the
+        (view, permission) pairs of the user's roles, which every page checks."""
+        row = self.session.execute(self._user_statement, {"pk": pk}).unique().one_or_none()
+        if row is None:
+            return None
+        user, pairs = row
+        roles = self.get_user_roles(user)
+        if has_app_context() and not any(r.name in self.builtin_roles for r in roles):
+            known = g.setdefault("permission_pairs", {})
+            known[tuple(sorted(r.id for r in roles))] = frozenset(
+                tuple(pair.split(PAIR, 1)) for pair in (pairs or "").split(RECORD) if pair)
+        return user
 
     @cached_property
     def _user_statement(self):
         """Built once: building the load and its cache key cost a quarter of the load."""
-        from flask_appbuilder.security.sqla.models import Group
+        from flask_appbuilder.security.sqla.models import (
+            Group,
+            assoc_group_role,
+            assoc_user_group,
+            assoc_user_role,
+        )
 
         user = self.user_model
-        return (select(user)
+        roles = union(  # the user's own roles and its groups' roles, as get_user_roles reads them
+            select(assoc_user_role.c.role_id)
+            .where(assoc_user_role.c.user_id == user.id).correlate(user),
+            select(assoc_group_role.c.role_id)
+            .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
+            .where(assoc_user_group.c.user_id == user.id).correlate(user))
+        view, permission = self._pair_names
+        pairs = (self._pairs_select(func.aggregate_strings(view + PAIR + permission, RECORD),
+                                    roles)
+                 .scalar_subquery())
+        return (select(user, pairs)
                 .options(joinedload(user.roles), joinedload(user.groups).joinedload(Group.roles),
                          joinedload(user.unit))
                 .where(user.id == bindparam("pk")))
@@ -98,17 +125,27 @@ class SecurityManager(FabSecurityManager):
     def _pairs_statement(self):
         """The roles' (view, permission) pairs, built once (it runs on every request), in Core:
         the rows are names, no objects."""
+        return self._pairs_select(self._pair_names, bindparam("roles", expanding=True))
+
+    @property
+    def _pair_names(self):
+        return (self.viewmenu_model.__table__.c.name, self.permission_model.__table__.c.name)
+
+    def _pairs_select(self, columns, role_ids):
+        """SELECT ``columns`` of the (view, permission) pairs granted to the roles ``role_ids``
+        (a list parameter or a subquery)."""
         from flask_appbuilder.security.sqla.models import assoc_permissionview_role as links
 
         pv = self.permissionview_model.__table__
         permission = self.permission_model.__table__
         view = self.viewmenu_model.__table__
-        return (select(view.c.name, permission.c.name)
+        columns = columns if isinstance(columns, tuple) else (columns,)
+        return (select(*columns)
                 .select_from(pv)
                 .join(links, pv.c.id == links.c.permission_view_id)
                 .join(permission, pv.c.permission_id == permission.c.id)
                 .join(view, pv.c.view_menu_id == view.c.id)
-                .where(links.c.role_id.in_(bindparam("roles", expanding=True))))
+                .where(links.c.role_id.in_(role_ids)))
 
     def check_password_db(self, username, password):
         """FAB's own check (it keeps fail_login_count), without our lockout around it."""

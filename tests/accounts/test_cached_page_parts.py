@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from app.roles import EMPLOYER, ROLE_NAMES
+from app.roles import EMPLOYER, REVIEWER, ROLE_NAMES
 from models.reference import ChangeReason
 
 
@@ -111,3 +111,49 @@ def test_kept_navbar_names_each_user(app, as_user):
         right = as_user(username).get("/").get_data(as_text=True).split("navbar-right", 1)[1]
         others = [n for u, n in names.items() if u != username]
         assert name in right and not any(other in right for other in others)
+
+
+def test_user_load_brings_the_pairs_of_its_own_and_its_groups_roles(app):
+    """The user's permission pairs come with the user (one statement): the same pairs the roles'
+    own query reads, a group's roles included."""
+    from flask import g
+    from flask_appbuilder.security.sqla.models import Group, assoc_user_group
+
+    from models.user import ShebaoUser
+
+    sm = app.appbuilder.sm
+
+    def load(username):
+        """(the pairs the user's load brought, the pairs its roles' own query reads)"""
+        user_id = sm.session.scalar(select(ShebaoUser.id).where(ShebaoUser.username == username))
+        sm.session.expunge_all()
+        g.pop("permission_pairs", None)
+        roles = sm.get_user_roles(sm.get_user_by_id(user_id))
+        brought = g.pop("permission_pairs")
+        return brought, {tuple(sorted(r.id for r in roles)): sm._permission_pairs(r.id for r in roles)}
+
+    with app.test_request_context("/"):
+        for username in ("37010000001", "reviewer", "admin"):
+            brought, read = load(username)
+            assert brought == read and all(read.values()), username
+        employer_only = next(iter(load("37010000001")[1].values()))
+        reviewer_only = next(iter(load("reviewer")[1].values())) - employer_only
+        assert reviewer_only
+        # Into the association table itself: FAB's Group.users holds FAB's User class, not ours.
+        group = Group(name="测试审核组", label="测试审核组",
+                      roles=[sm.find_role(ROLE_NAMES[REVIEWER])])
+        sm.session.add(group)
+        sm.session.flush()
+        user_id = sm.session.scalar(
+            select(ShebaoUser.id).where(ShebaoUser.username == "37010000001"))
+        sm.session.execute(assoc_user_group.insert().values(user_id=user_id, group_id=group.id))
+        sm.session.commit()
+        try:
+            brought, read = load("37010000001")
+            assert brought == read
+            assert reviewer_only <= next(iter(brought.values()))
+        finally:
+            sm.session.execute(assoc_user_group.delete().where(
+                assoc_user_group.c.user_id == user_id))
+            sm.session.delete(sm.session.scalar(select(Group).where(Group.name == "测试审核组")))
+            sm.session.commit()
