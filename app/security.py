@@ -35,17 +35,15 @@ class SecurityManager(FabSecurityManager):
                          target_type="user", target_id=user.id, detail={"username": user.username})
 
     def get_user_by_id(self, pk):
-        """With roles, groups and unit in the same query: every page reads all three, and FAB
-        would load each lazily (three more queries per request). The same statement brings the
-        (view, permission) pairs of the user's roles, which every page checks."""
+        """With roles and unit in the same query: every page reads both, and FAB would load
+        each lazily. The same statement brings the (view, permission) pairs of the user's own
+        and group roles, which every page checks; the groups themselves load when read."""
         row = self.session.execute(self._user_statement, {"pk": pk}).unique().one_or_none()
         if row is None:
             return None
         user, pairs = row
-        roles = self.get_user_roles(user)
-        if has_app_context() and not any(r.name in self.builtin_roles for r in roles):
-            known = g.setdefault("permission_pairs", {})
-            known[tuple(sorted(r.id for r in roles))] = frozenset(
+        if has_app_context() and not self.builtin_roles:
+            g.setdefault("user_pairs", {})[user.id] = frozenset(
                 tuple(pair.split(PAIR, 1)) for pair in (pairs or "").split(RECORD) if pair)
         return user
 
@@ -53,7 +51,6 @@ class SecurityManager(FabSecurityManager):
     def _user_statement(self):
         """Built once: building the load and its cache key cost a quarter of the load."""
         from flask_appbuilder.security.sqla.models import (
-            Group,
             assoc_group_role,
             assoc_user_group,
             assoc_user_role,
@@ -71,8 +68,7 @@ class SecurityManager(FabSecurityManager):
                                     roles)
                  .scalar_subquery())
         return (select(user, pairs)
-                .options(joinedload(user.roles), joinedload(user.groups).joinedload(Group.roles),
-                         joinedload(user.unit))
+                .options(joinedload(user.roles), joinedload(user.unit))
                 .where(user.id == bindparam("pk")))
 
     def auth_user_db(self, username, password):
@@ -107,6 +103,9 @@ class SecurityManager(FabSecurityManager):
         None for anonymous users and built-in (config-defined) roles."""
         if not user.is_authenticated:
             return None
+        brought = g.get("user_pairs", {}).get(user.id)  # with the user (get_user_by_id)
+        if brought is not None:
+            return brought
         roles = self.get_user_roles(user)
         if any(role.name in self.builtin_roles for role in roles):
             return None

@@ -125,12 +125,13 @@ def test_user_load_brings_the_pairs_of_its_own_and_its_groups_roles(app):
 
     def load(username):
         """(the pairs the user's load brought, the pairs its roles' own query reads)"""
-        user_id = sm.session.scalar(select(ShebaoUser.id).where(ShebaoUser.username == username))
+        user_id = sm.session.scalar(
+            select(ShebaoUser.id).where(ShebaoUser.username == username))
         sm.session.expunge_all()
-        g.pop("permission_pairs", None)
+        g.pop("user_pairs", None)
         roles = sm.get_user_roles(sm.get_user_by_id(user_id))
-        brought = g.pop("permission_pairs")
-        return brought, {tuple(sorted(r.id for r in roles)): sm._permission_pairs(r.id for r in roles)}
+        brought = g.pop("user_pairs")
+        return brought, {user_id: sm._permission_pairs(r.id for r in roles)}
 
     with app.test_request_context("/"):
         for username in ("37010000001", "reviewer", "admin"):
