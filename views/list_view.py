@@ -143,8 +143,17 @@ class ListView(ModelView):
     def _export_href(self):
         """The Excel export of this list (E12) where this user may export, else None."""
         if self.appbuilder.sm.has_access("can_export", self.class_permission_name):
-            return url_for(f"{self.endpoint}.export")
+            return self._route("export")
         return None
+
+    def _route(self, name, **values) -> str:
+        """The URL of one of this view's routes, built once per script root (a routing build
+        costs more than the rest of a link)."""
+        key = (name, request.script_root, tuple(sorted(values.items())))
+        routes = self.__dict__.setdefault("_routes", {})
+        if key not in routes:
+            routes[key] = url_for(f"{self.endpoint}.{name}", **values)
+        return routes[key]
 
     def update_redirect(self):
         """FAB's back history, without rewriting the session cookie (signing it anew) when this
@@ -233,7 +242,7 @@ class ListView(ModelView):
         where this user may not open details."""
         if self.appbuilder.sm.has_access("can_show", self.class_permission_name):
             marker = "__pk__"
-            link = url_for(f"{self.endpoint}.show", pk=marker)
+            link = self._route("show", pk=marker)
             link = current_app.jinja_env.filters["set_link_filters"](link, filters)
             before, _marker, after = link.partition(marker)
             return before, after
