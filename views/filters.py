@@ -59,46 +59,41 @@ RESOLVE_LIMIT = 1000
 
 class _RelatedFilter(BaseFilter):
     """A filter on ``relation.leaf`` (``person.name``): ``fk IN (keys of the matching related
-    rows)``. ``condition(leaf)`` is the match, with bind parameters the value fills in; the
-    look-up is a Core statement built once per filter class and column (FAB makes new filter
-    objects for every page, and a list page runs the look-up on every search)."""
+    rows)``. ``condition(leaf, value)`` is the match; its values bind anonymously, so two such
+    filters (or one given twice) in a statement never share a parameter."""
 
-    _plans = {}  # (filter class, model, column) → (fk column, look-up, its first keys)
+    _plans = {}  # (model, column) → (fk column, related key column, leaf column)
 
-    def condition(self, leaf):
-        raise NotImplementedError
-
-    def bound(self, value) -> dict | None:
-        """The bind parameters for ``value``; None when it matches everything."""
+    def condition(self, leaf, value):
+        """The SQL match for ``value``; None when it matches everything."""
         raise NotImplementedError
 
     def apply(self, query, value):
-        params = self.bound(_text(value))
-        if params is None:
+        fk, remote, leaf = self._plan()
+        condition = self.condition(leaf, _text(value))
+        if condition is None:
             return query
-        fk, keys, first_keys = self._plan()
+        keys = sa.select(remote).where(condition)
         session = self.datamodel.session
         if session.get_bind().dialect.name == "sqlite":
             # SQLite runs an IN subquery first and probes the index with its rows, as it would
             # with the keys themselves: a statement of their own would only cost a round.
-            return query.filter(fk.in_(keys.params(params)))
-        found = session.execute(first_keys, params).scalars().all()
+            return query.filter(fk.in_(keys))
+        found = session.execute(keys.limit(RESOLVE_LIMIT + 1)).scalars().all()
         if len(found) > RESOLVE_LIMIT:
-            return query.filter(fk.in_(keys.params(params)))
+            return query.filter(fk.in_(keys))
         # One expanding parameter: in_() of the list itself coerces every key on its own.
         return query.filter(fk.in_(sa.bindparam(None, found, expanding=True)) if found
                             else sa.false())
 
     def _plan(self):
-        key = (type(self), self.model, self.column_name)
+        key = (self.model, self.column_name)
         if key not in self._plans:
             relation_name, leaf = self.column_name.split(".", 1)
             relation = getattr(self.model, relation_name).property
             (fk,) = relation.local_columns
             (remote,) = relation.remote_side
-            leaf_column = relation.mapper.class_.__table__.c[leaf]
-            keys = sa.select(remote).where(self.condition(leaf_column))
-            self._plans[key] = fk, keys, keys.limit(RESOLVE_LIMIT + 1)
+            self._plans[key] = fk, remote, relation.mapper.class_.__table__.c[leaf]
         return self._plans[key]
 
 
@@ -106,11 +101,8 @@ class RelatedEqual(_RelatedFilter):
     name = _("等于")
     arg_name = "rel_eq"
 
-    def condition(self, leaf):
-        return leaf == sa.bindparam("value")
-
-    def bound(self, value):
-        return {"value": value}
+    def condition(self, leaf, value):
+        return leaf == value
 
 
 class RelatedStartsWith(_RelatedFilter):
@@ -119,14 +111,11 @@ class RelatedStartsWith(_RelatedFilter):
     name = _("开头是")
     arg_name = "rel_sw"
 
-    def condition(self, leaf):
-        return (leaf >= sa.bindparam("low")) & (leaf < sa.bindparam("high"))
-
-    def bound(self, value):
+    def condition(self, leaf, value):
         value = value.upper()
         if not value:
             return None
-        return {"low": value, "high": value[:-1] + chr(ord(value[-1]) + 1)}
+        return (leaf >= value) & (leaf < value[:-1] + chr(ord(value[-1]) + 1))
 
 
 class _Bound(BaseFilter):

@@ -138,6 +138,10 @@ FILTERS = {
         f"?_flt_0_person.name={_a_person(s, u).name}",
         _enrollments(s, u, Enrollment.person_id.in_(
             s.query(Person.id).filter(Person.name == _a_person(s, u).name))))),
+    "E2 name and id number": (UnitStaffView, lambda s, u: (  # two related filters at once
+        f"?_flt_0_person.name={_a_person(s, u).name}"
+        f"&_flt_0_person.id_number={_a_person(s, u).id_number}",
+        _enrollments(s, u, Enrollment.person_id == _a_person(s, u).id))),
     "E2 category retired": (UnitStaffView, lambda s, u: (
         "?_flt_0_category=retired", _enrollments(s, u, Enrollment.category == "retired"))),
     "E2 insurance": (UnitStaffView, lambda s, u: (
@@ -185,6 +189,13 @@ FILTERS = {
             Contribution.unit_id == u, Contribution.month >= 202601,
             Contribution.person_id.in_(s.query(Person.id).filter(
                 Person.name == _a_person(s, u).name)))})),
+    "E6 id number prefix and name": (ContributionView, lambda s, u: (
+        f"?_flt_1_person.id_number={_a_person(s, u).id_number[:6]}"
+        f"&_flt_0_person.name={_a_person(s, u).name}",
+        {pk for (pk,) in s.query(Contribution.id).filter(
+            Contribution.unit_id == u, Contribution.person_id.in_(s.query(Person.id).filter(
+                Person.name == _a_person(s, u).name,
+                Person.id_number.like(_a_person(s, u).id_number[:6] + "%"))))})),
     "E7 status": (BillView, lambda s, u: (
         "?_flt_0_status=paid", {pk for (pk,) in s.query(Bill.id).filter(
             Bill.unit_id == u, Bill.status == "paid")})),
