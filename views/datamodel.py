@@ -135,6 +135,7 @@ class QueryInterface(SQLAInterface):
         if select_columns:  # the REST API selects its own columns and joins
             return super().query(filters, order_column, order_direction, page, page_size,
                                  select_columns, outer_default_load)
+        order_column = self.orderable(order_column)
         where = self._where(filters)
         rows = self.apply_order_by(self.session.query(self.obj).filter(where), order_column,
                                    order_direction, aliases_mapping={}, add_pk=True)
@@ -184,8 +185,14 @@ class QueryInterface(SQLAInterface):
             plans[columns] = RowPlan(self, columns)
         return plans[columns]
 
+    def orderable(self, column) -> str:
+        """``column`` if objects can be ordered by it (a column of the model's own table), else
+        "": FAB's ordering fails on a relation, a dotted or an unknown name (500)."""
+        return column if column in self.obj.__table__.c else ""
+
     def iter_rows(self, filters=None, order_column="", order_direction="", limit=None):
         """Stream the filtered rows (Excel export) without holding them all in memory."""
+        order_column = self.orderable(order_column)
         query = self.apply_all(self.session.query(self.obj), filters, order_column,
                                order_direction)
         if limit:

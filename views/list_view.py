@@ -78,8 +78,11 @@ class ListView(ModelView):
         self.formatters_columns = {**self._formatters(), **(self.formatters_columns or {})}
         self.search_form_extra_fields = {**self._search_fields(),
                                          **(self.search_form_extra_fields or {})}
+        # A list read as rows orders by any column it shows (a relation by its label); one read
+        # as objects by the model's own columns only.
         self.order_columns = self.order_columns or [
             c for c in self.list_columns if c in self.datamodel.list_columns
+            and (self._reads_as_rows or self.datamodel.orderable(c))
         ]
         if self.list_title and not self.show_title:
             self.show_title = _("%(title)s详情", title=self.list_title)
@@ -262,6 +265,8 @@ class ListView(ModelView):
         order_column, order_direction = get_order_args().get(
             self.__class__.__name__, self.base_order or ("", "")
         )
+        if not self.datamodel.orderable(order_column) and self.base_order:
+            order_column, order_direction = self.base_order  # what objects cannot be ordered by
         limit = current_app.config.get("EXPORT_MAX_ROWS", self.export_max_rows)
         columns = self.visible_columns()
         headers = [self.label_columns.get(c, c) for c in columns]
