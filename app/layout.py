@@ -17,7 +17,6 @@ from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-BASE_TEMPLATE = "layout/page.html"
 PARTS, USERS = "page_parts", "page_user_menus"
 MAX_ENTRIES = 256  # distinct role combinations × languages; a city has a handful
 MAX_USERS = 4096  # user menus (a name × language each, ~0.4 KB): the users active at a time
@@ -97,13 +96,17 @@ def navbar() -> Markup:
     pairs = current_app.appbuilder.sm.permission_pairs_of(user)
     if pairs is None:  # a built-in role, which FAB checks its own way: not kept
         return _navbar(user_menu)
-    frame = _kept(("navbar", pairs, page_language()), lambda: _navbar(USER_SLOT))
+    frame = _kept(("navbar", pairs, page_language()), _kept_frame)
     return Markup(frame.replace(USER_SLOT, user_menu))
+
+
+def _kept_frame() -> Markup:
+    _refuse_conditional_items(current_app.appbuilder.menu)
+    return _navbar(USER_SLOT)
 
 
 def _navbar(user_menu: Markup) -> Markup:
     appbuilder = current_app.appbuilder
-    _refuse_conditional_items(appbuilder.menu)
     return _render("layout/navbar.html", menu=appbuilder.menu, languages=appbuilder.languages,
                    language=page_language(), user_menu=user_menu)
 

@@ -63,10 +63,7 @@ class SecurityManager(FabSecurityManager):
             select(assoc_group_role.c.role_id)
             .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
             .where(assoc_user_group.c.user_id == user.id).correlate(user))
-        view, permission = self._pair_names
-        pairs = (self._pairs_select(func.aggregate_strings(view + PAIR + permission, RECORD),
-                                    roles)
-                 .scalar_subquery())
+        pairs = self._pairs_select(roles, aggregated=True).scalar_subquery()
         return (select(user, pairs)
                 .options(joinedload(user.roles), joinedload(user.unit))
                 .where(user.id == bindparam("pk")))
@@ -124,21 +121,18 @@ class SecurityManager(FabSecurityManager):
     def _pairs_statement(self):
         """The roles' (view, permission) pairs, built once (it runs on every request), in Core:
         the rows are names, no objects."""
-        return self._pairs_select(self._pair_names, bindparam("roles", expanding=True))
+        return self._pairs_select(bindparam("roles", expanding=True))
 
-    @property
-    def _pair_names(self):
-        return (self.viewmenu_model.__table__.c.name, self.permission_model.__table__.c.name)
-
-    def _pairs_select(self, columns, role_ids):
-        """SELECT ``columns`` of the (view, permission) pairs granted to the roles ``role_ids``
-        (a list parameter or a subquery)."""
+    def _pairs_select(self, role_ids, aggregated=False):
+        """SELECT the (view, permission) pairs granted to the roles ``role_ids`` (a list
+        parameter or a subquery): as rows, or ``aggregated`` into one string."""
         from flask_appbuilder.security.sqla.models import assoc_permissionview_role as links
 
         pv = self.permissionview_model.__table__
         permission = self.permission_model.__table__
         view = self.viewmenu_model.__table__
-        columns = columns if isinstance(columns, tuple) else (columns,)
+        columns = ([func.aggregate_strings(view.c.name + PAIR + permission.c.name, RECORD)]
+                   if aggregated else [view.c.name, permission.c.name])
         return (select(*columns)
                 .select_from(pv)
                 .join(links, pv.c.id == links.c.permission_view_id)

@@ -9,6 +9,7 @@ order link with ``url_for`` (a routing build per link); each is the list's own U
 argument changed, so ``ListLinks`` reads the request's arguments once and rewrites only that one.
 The markup and the URLs are those of FAB's list widget.
 """
+from functools import cache
 from html import escape
 from urllib.parse import urlencode
 
@@ -61,16 +62,15 @@ class ListLinks:
         return 2 if self.args.get(self.direction_key) == "asc" else 1
 
 
-# FAB's texts of the list frame; translated once per language (TEXTS).
+# FAB's texts of the list frame.
 MESSAGES = ("Page size", "Back", "Record Count", "No records found", "Show record", "Show")
-TEXTS = {}
 ORDER_ICONS = ("fa-arrows-v", "fa-chevron-down", "fa-chevron-up")
 
 
+@cache
 def texts(language: str) -> dict:
-    if language not in TEXTS:
-        TEXTS[language] = {m: str(escape(gettext(m))) for m in MESSAGES}
-    return TEXTS[language]
+    """The frame's texts, escaped, in ``language`` (the page's): translated once per language."""
+    return {m: str(escape(gettext(m))) for m in MESSAGES}
 
 
 def _item(href: str, text, active=False, disabled=False) -> str:
