@@ -11,7 +11,7 @@ from werkzeug.local import LocalProxy
 
 from models.user import ShebaoUser
 from views.login import LoginView
-from views.security_admin import AuditedRoleView, AuditedUserView
+from views.security_admin import AuditedGroupView, AuditedRoleView, AuditedUserView
 
 PAIR, RECORD = "\x1f", "\x1e"  # separators of the user's pairs; no view or permission name has them
 
@@ -21,6 +21,7 @@ class SecurityManager(FabSecurityManager):
     authdbview = LoginView
     userdbmodelview = AuditedUserView
     rolemodelview = AuditedRoleView
+    groupmodelview = AuditedGroupView
 
     def reset_password(self, userid, password):
         """A password an admin set is known to two people: its owner must change it (A2)."""

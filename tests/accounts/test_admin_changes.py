@@ -62,3 +62,46 @@ def test_employers_cannot_reach_user_admin(as_user):
 
 def test_admin_sees_the_sms_outbox(as_user):
     assert as_user("admin").get("/smsmessageview/list/").status_code == 200
+
+
+def test_a_group_hands_its_roles_to_its_users_and_every_change_is_audited(app, as_user):
+    """An admin puts an account into a group through FAB's group screen: the account gets the
+    group's roles on its next page and loses them when it leaves; both changes leave an audit row,
+    and a group that still has users is not deleted."""
+    from flask_appbuilder.security.sqla.models import Group, Role
+
+    from app.extensions import db
+    from app.roles import REVIEWER, ROLE_NAMES
+
+    admin, member = as_user("admin"), as_user("37010000004")
+    member_id = user_id(app, "37010000004")
+    with app.app_context():
+        reviewer_role = db.session.scalar(select(Role.id).where(Role.name == ROLE_NAMES[REVIEWER]))
+    form = {"name": "临时审核组", "label": "临时审核组", "description": "",
+            "roles": [str(reviewer_role)]}
+    assert member.get("/review/").status_code in (302, 403)
+    page = admin.get("/groups/add").get_data(as_text=True)
+    for label in ("组名", "显示名称", "用户", "角色"):
+        assert label in page, label
+    assert admin.post("/groups/add", data={**form, "users": [str(member_id)]}).status_code == 302
+    with app.app_context():
+        group_id = db.session.scalar(select(Group.id).where(Group.name == "临时审核组"))
+    try:
+        assert member.get("/review/").status_code == 200
+        admin.post(f"/groups/delete/{group_id}")
+        with app.app_context():
+            assert db.session.get(Group, group_id) is not None  # it still has a user
+        assert admin.post(f"/groups/edit/{group_id}", data=form).status_code == 302
+        assert member.get("/review/").status_code in (302, 403)
+        with app.app_context():
+            rows = {row.action: row.detail for row in db.session.scalars(select(AuditLog).where(
+                AuditLog.target_type == "group", AuditLog.target_id == str(group_id)))}
+        assert rows["group_add"]["users"] == ["37010000004"]
+        assert rows["group_add"]["roles"] == [ROLE_NAMES[REVIEWER]]
+        assert rows["group_update"]["users"] == []
+    finally:
+        with app.app_context():
+            group = db.session.get(Group, group_id)
+            group.users = []
+            db.session.delete(group)
+            db.session.commit()
