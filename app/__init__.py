@@ -22,13 +22,14 @@ def _instance_path():
 
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
-    from app import account_gate, cli, hardening, layout, read_only
+    from app import account_gate, cli, foreign_keys, hardening, layout, read_only
 
     from app.builder import ShebaoAppBuilder
     from app.extensions import csrf, db, migrate
     from app.security import limit_api_login
 
     db.init_app(app)
+    foreign_keys.init_app(app, db)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     read_only.init_app(app)

@@ -106,7 +106,7 @@ def foreign_keys_checked_at_end(conn: Connection, tables: tuple[str, ...]):
     """PostgreSQL checks every inserted row's foreign keys with a locking lookup: at millions of
     rows that is most of the load. Drop the foreign keys of these tables and add them back at the
     end, which checks all rows at once with one join. Inside the load's transaction, so a failure
-    rolls the DDL back too. SQLite does not enforce foreign keys unless asked: nothing to do.
+    rolls the DDL back too. SQLite checks each row as it goes (app.foreign_keys), cheaply enough.
     """
     if conn.dialect.name != "postgresql":
         yield

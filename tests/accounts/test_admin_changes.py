@@ -1,6 +1,7 @@
 """G6/A2/A6: admins manage users and roles; every change is audited; an admin's password reset
 forces the owner to change it."""
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from models.audit import AuditLog
 from models.user import ShebaoUser
@@ -105,3 +106,46 @@ def test_a_group_hands_its_roles_to_its_users_and_every_change_is_audited(app, a
             group.users = []
             db.session.delete(group)
             db.session.commit()
+
+
+def test_a_deleted_group_takes_its_roles_along(app, as_user):
+    """FAB's Group.roles leaves its association rows to the database's ON DELETE CASCADE, which
+    SQLite applies only where foreign keys are enforced. Left behind, they were inherited by the
+    next group, which SQLite gives the freed id."""
+    from flask_appbuilder.security.sqla.models import Group, Role, assoc_group_role
+
+    from app.extensions import db
+    from app.roles import ADMIN, ROLE_NAMES
+
+    admin = as_user("admin")
+    with app.app_context():
+        admin_role = db.session.scalar(select(Role.id).where(Role.name == ROLE_NAMES[ADMIN]))
+    admin.post("/groups/add", data={"name": "将删除的组", "label": "x", "roles": [str(admin_role)]})
+    with app.app_context():
+        old_id = db.session.scalar(select(Group.id).where(Group.name == "将删除的组"))
+        db.session.delete(db.session.get(Group, old_id))  # its roles not loaded
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(assoc_group_role).where(
+            assoc_group_role.c.group_id == old_id)) == 0
+    admin.post("/groups/add", data={"name": "新建的组", "label": "y"})
+    with app.app_context():
+        new = db.session.scalar(select(Group).where(Group.name == "新建的组"))
+        assert [role.name for role in new.roles] == []
+        db.session.delete(new)
+        db.session.commit()
+
+
+def test_every_connection_enforces_foreign_keys(app):
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL always enforces them")
+        connections = [db.engine.connect() for _ in range(3)]
+        try:
+            assert [c.execute(text("PRAGMA foreign_keys")).scalar() for c in connections] == [1] * 3
+        finally:
+            for connection in connections:
+                connection.close()
