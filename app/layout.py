@@ -13,7 +13,7 @@ What they show depends on less than the request:
   it is kept per name and language and put into the navbar's ``user_menu`` slot. Menu items
   with a ``cond`` callable would depend on more: the cache refuses them.
 """
-from flask import current_app, g, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -50,6 +50,9 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(assets=assets, navbar=navbar, page_language=page_language)
     app.extensions[PARTS] = {}
     app.extensions[USERS] = {}
+    # Browsers and bookmarks still ask the root for it, whatever the page's <link> says.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(
+        url_for("static", filename="img/favicon.svg"), 301))
 
 
 def _kept(key, build, store=PARTS, limit=MAX_ENTRIES):

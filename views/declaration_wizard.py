@@ -179,7 +179,7 @@ class DeclarationWizard(BatchSteps, BaseView):
 
     def _staff(self):
         category = STAFF_CATEGORY[self.business.person_source]
-        query = (select(distinct(Person.id_number), Person.name)
+        query = (select(Person.id_number, Person.name).distinct()
                  .join(Enrollment, Enrollment.person_id == Person.id)
                  .where(Enrollment.unit_id == self._unit().id, Enrollment.end_month.is_(None),
                         Enrollment.category == category)

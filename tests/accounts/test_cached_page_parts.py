@@ -158,3 +158,15 @@ def test_user_load_brings_the_pairs_of_its_own_and_its_groups_roles(app):
                 assoc_user_group.c.user_id == user_id))
             sm.session.delete(sm.session.scalar(select(Group).where(Group.name == "测试审核组")))
             sm.session.commit()
+
+
+def test_every_page_names_its_icon_and_the_root_icon_answers(app, as_user):
+    anonymous = app.test_client()
+    for client, path in ((anonymous, "/login/"), (as_user("37010000001"), "/unitstaffview/list/")):
+        page = client.get(path).get_data(as_text=True)
+        icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page).group(1)
+        response = client.get(icon)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data
+    moved = anonymous.get("/favicon.ico")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith(icon)
