@@ -10,7 +10,7 @@ from flask_appbuilder.actions import action
 
 from app.roles import EMPLOYER as EMPLOYER_ROLE
 from models.declaration import Declaration
-from tests.support import login, make_app
+from tests.support import close_app, login, make_app
 from tests.views.pages import foreign_ids, owned_ids, read_xlsx, record_count, route
 from views import EMBEDDED, MENU
 from views.api import QUERY_APIS
@@ -198,6 +198,7 @@ def probe(app, database_url, tmp_path_factory, rows_of_other_unit):
     client = probe_app.test_client()
     assert login(client, EMPLOYER).status_code == 302
     yield client
+    close_app(probe_app)
     with app.app_context():
         sync_roles(app.appbuilder)  # the employer role loses the probe's permissions again
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from models.audit import AuditLog
 from models.user import ShebaoUser
-from tests.support import login, make_app
+from tests.support import close_app, login, make_app
 
 
 @pytest.fixture
@@ -77,7 +77,9 @@ def database_url(app):
 
 @pytest.fixture
 def captcha_app(database_url, tmp_path):
-    return make_app(database_url, tmp_path, CAPTCHA_ENABLED=True)
+    app = make_app(database_url, tmp_path, CAPTCHA_ENABLED=True)
+    yield app
+    close_app(app)
 
 
 def test_captcha_is_checked_case_insensitively_and_used_once(captcha_app, monkeypatch):
@@ -138,9 +140,13 @@ def test_login_rate_limit_per_ip_covers_web_and_api(database_url, tmp_path):
     limited = make_app(database_url, tmp_path, AUTH_RATE_LIMITED=True,
                        AUTH_RATE_LIMIT="3 per minute")
     client = limited.test_client()
-    codes = [client.post("/login/", data={"username": "nobody", "password": "x"}).status_code
-             for _ in range(4)]
-    assert codes[-1] == 429
-    api = [client.post("/api/v1/security/login", json={
-        "username": "nobody", "password": "x", "provider": "db"}).status_code for _ in range(4)]
-    assert api[-1] == 429
+    try:
+        codes = [client.post("/login/", data={"username": "nobody", "password": "x"}).status_code
+                 for _ in range(4)]
+        assert codes[-1] == 429
+        api = [client.post("/api/v1/security/login", json={
+            "username": "nobody", "password": "x", "provider": "db"}).status_code
+            for _ in range(4)]
+        assert api[-1] == 429
+    finally:
+        close_app(limited)
