@@ -168,5 +168,6 @@ def test_every_page_names_its_icon_and_the_root_icon_answers(app, as_user):
         response = client.get(icon)
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
         assert b"<svg" in response.data
+        response.close()  # a static file's response holds the file open
     moved = anonymous.get("/favicon.ico")
     assert moved.status_code == 301 and moved.headers["Location"].endswith(icon)
