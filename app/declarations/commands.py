@@ -14,6 +14,7 @@ from app.declarations.choices import load_choices
 from app.declarations.serial import next_serial
 from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
+from app.roles import ADMIN, role_key_of
 from models.declaration import Declaration, DeclarationEvent, DeclarationItem, Material
 from models.unit import Unit
 from rules import business as registry
@@ -167,9 +168,16 @@ def claim(declaration, user) -> Declaration:
 
 
 def release(declaration, user) -> Declaration:
+    """The claiming reviewer puts the declaration back in the queue; an administrator may take
+    back anyone's claim (a reviewer on leave would otherwise hold it for good), and the
+    timeline says whose claim it was."""
+    message = None
     if declaration.reviewer_id not in (None, user.id):
-        raise Invalid("只能退回自己受理的申报")
-    _fire(declaration, "release", workflow.REVIEWER, user)
+        if role_key_of(user) != ADMIN:
+            raise Invalid("只能退回自己受理的申报，或由系统管理员收回")
+        holder = declaration.reviewer.username if declaration.reviewer else declaration.reviewer_id
+        message = f"系统管理员收回了{holder}的受理"
+    _fire(declaration, "release", workflow.REVIEWER, user, message=message)
     declaration.reviewer_id, declaration.claimed_at = None, None
     return _commit(declaration)
 

@@ -220,13 +220,23 @@ def test_cost_preview_uses_rates_in_force_and_the_unit_risk_class(ctx):
     assert cost.unit_total == sum(line.unit_amount for line in cost.lines)
 
 
-def test_only_the_claiming_reviewer_releases(ctx):
+def test_the_claiming_reviewer_releases_and_an_admin_takes_any_claim_back(ctx):
     employer, reviewer, admin = user(ctx, "37010000001"), user(ctx, "reviewer"), user(ctx, "admin")
     d = commands.create(employer.unit_id, "C1", employer, payload(17))
     attach_required_materials(ctx, d)
     commands.submit(d, employer)
-    commands.claim(d, reviewer)
+    commands.claim(d, admin)
     with pytest.raises(Invalid, match="自己受理"):
-        commands.release(d, admin)
-    commands.release(d, reviewer)
+        commands.release(d, reviewer)  # another reviewer's claim
+    commands.release(d, admin)
     assert d.status == "submitted" and d.reviewer_id is None
+    commands.claim(d, reviewer)
+    commands.release(d, admin)  # a reviewer's claim, taken back by an administrator
+    assert d.status == "submitted" and d.reviewer_id is None
+    taken_back = ctx.session.scalars(select(DeclarationEvent).where(
+        DeclarationEvent.declaration_id == d.id, DeclarationEvent.action == "release")
+        .order_by(DeclarationEvent.id)).all()[-1]
+    assert taken_back.actor_name == "admin" and taken_back.message == "系统管理员收回了reviewer的受理"
+    commands.claim(d, reviewer)
+    commands.release(d, reviewer)
+    assert d.reviewer_id is None

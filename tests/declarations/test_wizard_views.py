@@ -114,9 +114,8 @@ def test_known_person_fills_the_form_for_renewal(app, as_user):
         unit1 = db.session.scalar(select(Unit.id).where(Unit.unit_no == "37010000001"))
         ended = db.session.scalar(select(Person).join(Enrollment).where(
             Enrollment.unit_id == unit1, Enrollment.end_month.is_not(None)).limit(1))
-        number, name = (ended.id_number, ended.name) if ended else (None, None)
-    if number is None:
-        return
+        assert ended is not None, "the demo city has staff who left 37010000001"
+        number, name = ended.id_number, ended.name
     page = employer.get(f"/declare/c1/new/?id_number={number}").get_data(as_text=True)
     assert "续保" in page and name in page
 
@@ -143,3 +142,16 @@ def test_employers_never_reach_the_back_office(as_user):
         assert response.status_code in (302, 403)
         assert "/review" not in response.headers.get("Location", "")
     assert employer.post("/review/1/claim/").status_code in (302, 403)
+
+
+def test_an_admin_takes_back_a_reviewers_claim(app, as_user):
+    employer, reviewer, admin = as_user("37010000001"), as_user("reviewer"), as_user("admin")
+    d = enroll_and_submit(app, employer, 71)
+    reviewer.post(f"/review/{d.id}/claim/")
+    assert "收回受理" not in reviewer.get(f"/review/{d.id}/").get_data(as_text=True)
+    page = admin.get(f"/review/{d.id}/").get_data(as_text=True)
+    assert 'id="release"' in page and "收回受理" in page
+    assert admin.post(f"/review/{d.id}/release/").status_code == 302
+    page = reviewer.get(f"/review/{d.id}/").get_data(as_text=True)
+    assert 'id="claim"' in page and "系统管理员收回了reviewer的受理" in page
+    assert 'data-status="submitted"' in employer.get(f"/declare/c1/{d.id}/").get_data(as_text=True)
