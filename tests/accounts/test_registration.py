@@ -44,16 +44,26 @@ def test_insurance_the_unit_lacks_is_refused(app, client, fresh_unit3):
     from app.extensions import db
     from models.unit import Unit, UnitInsurance
 
+    from models.reference import Insurance
+
+    # The demo's unit 3 is registered for all five 险种: its 生育 registration is taken away
+    # for the test and put back afterwards.
     with app.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.unit_no == fresh_unit3))
-        codes = {r.insurance.code for r in db.session.scalars(
-            select(UnitInsurance).where(UnitInsurance.unit_id == unit.id))}
-    missing = sorted({"110", "210", "310", "410", "510"} - codes)
-    if not missing:
-        # Registered for every 险种: try a unit registered for fewer instead.
-        return
-    page = client.post("/register/", data={"unit_no": fresh_unit3, "insurance": missing[0]})
-    assert "未参加所选险种" in page.get_data(as_text=True)
+        maternity = db.session.scalar(select(UnitInsurance).join(Insurance).where(
+            UnitInsurance.unit_id == unit.id, Insurance.code == "510"))
+        kept = {c.name: getattr(maternity, c.name) for c in UnitInsurance.__table__.columns}
+        db.session.delete(maternity)
+        db.session.commit()
+    try:
+        page = client.post("/register/", data={"unit_no": fresh_unit3, "insurance": "510"})
+        assert "未参加所选险种" in page.get_data(as_text=True)
+        page = client.post("/register/", data={"unit_no": fresh_unit3, "insurance": "110"})
+        assert "未参加所选险种" not in page.get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.session.add(UnitInsurance(**kept))
+            db.session.commit()
 
 
 def test_second_registration_of_the_same_unit_is_refused(app, client, fresh_unit3):
