@@ -190,6 +190,22 @@ def submit(kind: str, params: dict | None = None, unit_id=None, user_id=None) ->
     return row
 
 
+def submit_once(kind: str, params: dict | None = None, unit_id=None, user_id=None) -> Job:
+    """``submit``, unless this user already has the same job queued or running: a second click
+    on 打印 while the first print renders joins it instead of rendering it all again. (Two
+    clicks in the same instant may still start two.)"""
+    params = dict(params or {})
+    candidates = db.session.scalars(
+        sa.select(Job.id).where(Job.kind == kind, Job.user_id == user_id,
+                                Job.status.in_((QUEUED, RUNNING)))
+        .order_by(Job.created_at.desc())).all()
+    for job_id in candidates:
+        row = get(job_id)  # a stale one is failed here, and not joined
+        if row.status in (QUEUED, RUNNING) and row.params == params and row.unit_id == unit_id:
+            return row
+    return submit(kind, params, unit_id=unit_id, user_id=user_id)
+
+
 def runner(app) -> ThreadPoolExecutor:
     """The in-process runner of ``app``: a thread pool of JOB_THREADS threads."""
     with _lock:

@@ -40,9 +40,10 @@ def print_response(declaration, official_only: bool = True):
 
         return file_response(declaration_pdf(declaration, load_lookups()), "application/pdf",
                              f"{declaration.serial_no}.pdf")
-    row = jobs.submit("declaration_print",
-                      {"declaration_id": declaration.id, "locale": str(get_locale() or "")},
-                      unit_id=declaration.unit_id, user_id=g.user.id)
+    row = jobs.submit_once("declaration_print",
+                           {"declaration_id": declaration.id,
+                            "locale": str(get_locale() or "")},
+                           unit_id=declaration.unit_id, user_id=g.user.id)
     # No ``next``: the job page would leave for it when done, before the PDF is fetched; without
     # it the page reloads and offers 下载结果 (the print link opens a tab of its own).
     return redirect(url_for("JobView.page", job_id=row.id))

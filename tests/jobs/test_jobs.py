@@ -285,3 +285,30 @@ def test_finished_page_links_the_result(as_user, unit_job):
     page = as_user(EMPLOYER).get(f"/jobs/{unit_job[0]}/").get_data(as_text=True)
     assert f'href="/jobs/{unit_job[0]}/result"' in page and "progress-bar-success" in page
     assert 'data-status="done"' in page and "100%" in page
+
+
+def test_the_same_job_asked_again_while_it_runs_is_joined(app, unit_of, as_user):
+    """submit_once: a second click on 打印 joins the running print; other parameters, another
+    user or a finished job start a new one."""
+    gate = uuid.uuid4().hex
+    GATES[gate] = threading.Event()
+    unit = unit_of(EMPLOYER)
+    with app.app_context():
+        employer, other = (db.session.scalar(select(ShebaoUser.id).where(
+            ShebaoUser.username == name)) for name in (EMPLOYER, REVIEWER))
+        params = {"n": 4, "gate": gate}
+        first = jobs.submit_once("test.count", params, unit_id=unit, user_id=employer).id
+        try:
+            assert jobs.submit_once("test.count", dict(params), unit_id=unit,
+                                    user_id=employer).id == first
+            others = [jobs.submit_once("test.count", {**params, "n": 5}, unit_id=unit,
+                                       user_id=employer).id,
+                      jobs.submit_once("test.count", params, unit_id=unit, user_id=other).id]
+            assert first not in others and len(set(others)) == 2
+        finally:
+            GATES[gate].set()
+        for job_id in (first, *others):
+            assert jobs.wait(job_id, timeout=30).status == jobs.DONE
+        again = jobs.submit_once("test.count", params, unit_id=unit, user_id=employer).id
+        assert again != first
+        assert jobs.wait(again, timeout=30).status == jobs.DONE
