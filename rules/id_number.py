@@ -7,6 +7,7 @@ table (old codes stay on real cards) and raises KeyError on some, so it cannot b
 normalized number, the birth date and the gender of the same ID several times (field validator,
 then each cross-field check), and a 100,000-row file would otherwise pay for each of them.
 """
+import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
@@ -76,6 +77,26 @@ def is_valid(number: object, today: date | None = None) -> bool:
     except InvalidIdNumber:
         return False
     return True
+
+
+_LIST_SEPARATORS = re.compile(r"[\s,;，；、]+")
+
+
+def numbers_in(text: str, today: date | None = None) -> tuple[list[str], list[str]]:
+    """The ID numbers of a pasted list (one per line, or separated by commas, semicolons or
+    、), normalized and each once in the order given; and the pieces that are not ID numbers."""
+    numbers, refused = [], []
+    for piece in _LIST_SEPARATORS.split(unicodedata.normalize("NFKC", text or "")):
+        if not piece:
+            continue
+        try:
+            number = normalize(piece, today)
+        except InvalidIdNumber:
+            refused.append(piece)
+            continue
+        if number not in numbers:
+            numbers.append(number)
+    return numbers, refused
 
 
 def birth_date(number: str) -> date:

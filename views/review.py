@@ -10,14 +10,14 @@ from sqlalchemy import func, or_, select
 from app.declarations import commands, materials
 from app.declarations.choices import load_choices
 from app.declarations.display import facts
-from app.errors import DomainError
+from app.errors import DomainError, Invalid
 from app.extensions import db
 from views.declaration_print import print_response, printable
 from views.file_response import material_response
 from app.roles import ADMIN, REVIEWER, role_key_of
-from models.declaration import Declaration
+from models.declaration import Declaration, DeclarationItem
 from models.unit import Unit
-from rules import workflow
+from rules import id_number, workflow
 from rules.business import BUSINESSES
 
 PAGE_SIZE = 50
@@ -122,22 +122,45 @@ class ReviewView(BaseView):
 
     @staticmethod
     def _results(declaration) -> dict:
-        """Each item is approved unless its box was unticked (a batch may be partly approved)."""
+        """Each item is approved unless its box was unticked or its ID number is in the list of
+        refused numbers (a batch may be partly approved)."""
         approved = set(request.form.getlist("approve"))
-        # A big batch shows only its first rows: those never shown keep the default (approved).
+        # A big batch shows only its first rows: those never shown keep the default (approved)
+        # unless their number is listed.
         shown = set(request.form.getlist("shown")) or {str(i.id) for i in declaration.items}
         if not declaration.items:
             return {0: request.form.get("verdict", "approve") == "approve"}
         if request.form.get("verdict") == "reject":
             return {item.id: False for item in declaration.items}
-        return {item.id: str(item.id) in approved or str(item.id) not in shown
+        refused = _refused_by_number(declaration, request.form.get("reject_numbers", ""))
+        return {item.id: item.id not in refused
+                and (str(item.id) in approved or str(item.id) not in shown)
                 for item in declaration.items}
 
     @staticmethod
     def _items(declaration, business):
-        """Each item with its payload as (label, value) pairs, codes shown by name."""
+        """The first SHOWN_ITEMS items, each with its payload as (label, value) pairs, codes
+        shown by name; only those are read (a batch may hold 100,000)."""
         if business is None:
             return []
         choices = load_choices()
-        return [(item, facts(business, item.payload, choices))
-                for item in declaration.items[:SHOWN_ITEMS]]
+        shown = db.session.scalars(
+            select(DeclarationItem).where(DeclarationItem.declaration_id == declaration.id)
+            .order_by(DeclarationItem.seq).limit(SHOWN_ITEMS)).all()
+        return [(item, facts(business, item.payload, choices)) for item in shown]
+
+
+def _refused_by_number(declaration, text: str) -> set[int]:
+    """The items whose ID numbers the reviewer listed; a listed number that is no ID number or
+    not in this declaration refuses the whole decision, so no one is approved by a typo."""
+    numbers, malformed = id_number.numbers_in(text)
+    items = {}
+    for item in declaration.items:
+        items.setdefault(item.id_number, []).append(item.id)
+    absent = [n for n in numbers if n not in items]
+    if malformed or absent:
+        listed = "、".join((malformed + absent)[:10])
+        more = "等" if len(malformed) + len(absent) > 10 else ""
+        raise Invalid(f"不通过人员名单中有{len(malformed) + len(absent)}个号码不是本申报的"
+                      f"社会保障号码：{listed}{more}。请核对后重新提交，本次未作任何审核。")
+    return {item_id for n in numbers for item_id in items[n]}

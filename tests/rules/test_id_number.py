@@ -11,6 +11,7 @@ from rules.id_number import (
     birth_date,
     gender,
     is_valid,
+    numbers_in,
     normalize,
     parse,
     upgrade_15,
@@ -179,3 +180,13 @@ def test_a_wrong_check_character_is_named(province, county, born, sequence, chec
     body = f"{province:02d}{county:04d}{born:%Y%m%d}{sequence:03d}"
     if check != mod_11_2.calc_check_digit(body):
         assert reason_of(body + check) == "校验位错误"
+
+
+def test_numbers_in_a_pasted_list():
+    a, b = with_check("11010519491231002"), with_check("37010219900101001")
+    assert a.endswith("X") and b.endswith("X")
+    text = f" {a}\n{b.lower()}，{a}；１２３、\t\n{b[:-1]}0 "
+    numbers, refused = numbers_in(text, TODAY)
+    assert numbers == [a, b]  # normalized (x → X), each once, in the order given
+    assert refused == ["123", b[:-1] + "0"]  # full-width digits folded; a wrong check digit
+    assert numbers_in("", TODAY) == ([], []) and numbers_in(" \n ", TODAY) == ([], [])
