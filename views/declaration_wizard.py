@@ -4,7 +4,7 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from app.declarations import commands, cost, guards, materials
 from app.declarations.choices import load_choices
