@@ -106,3 +106,12 @@ def test_the_system_name_follows_the_language(app, compiled):
         client.get("/login/?_l_=en").get_data(as_text=True)
     assert "<title>社会保险单位网上服务系统</title>" in \
         client.get("/login/?_l_=zh").get_data(as_text=True)
+
+
+def test_registry_help_texts_follow_the_language(as_user, compiled):
+    employer = as_user("37010000001")
+    english = employer.get("/declare/c5/new/?_l_=en").get_data(as_text=True)
+    assert "Monthly contribution wage over the back-pay period (yuan)" in english
+    assert "补缴期间月缴费工资" not in english
+    chinese = employer.get("/declare/c5/new/?_l_=zh").get_data(as_text=True)
+    assert "补缴期间月缴费工资（元）" in chinese
