@@ -36,6 +36,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from app.roles import EMPLOYER, READ, REVIEWER
+from views.deleting import ExplainedDelete
 from views.export import xlsx_response
 from views.filters import CODE_EQUAL, RelatedEqual
 from views.list_table import ListLinks, table_html
@@ -46,7 +47,7 @@ from views.tenancy import TenantModelView, current_user, is_center
 UNIT_COLUMNS = ("unit.unit_no", "unit.name")
 
 
-class ListView(ModelView):
+class ListView(ExplainedDelete, ModelView):
     """Declared columns in, labels, formatters, search fields, eager loads and export out."""
 
     page_size = 20

@@ -1,5 +1,7 @@
 """G6/A2/A6: admins manage users and roles; every change is audited; an admin's password reset
 forces the owner to change it."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -149,3 +151,38 @@ def test_every_connection_enforces_foreign_keys(app):
         finally:
             for connection in connections:
                 connection.close()
+
+
+def _flashes(response) -> list[tuple[str, str]]:
+    return re.findall(r'<div class="alert alert-(\w+)"><button[^>]*>&times;</button>([^<]*)</div>',
+                      response.get_data(as_text=True))
+
+
+def test_a_delete_the_database_refuses_says_why_and_changes_nothing(app, as_user):
+    """A 险种 with enrollments, an account with audit rows: the database refuses (on SQLite as on
+    PostgreSQL) and the admin reads why, not an empty alert."""
+    from app.extensions import db
+    from models.reference import Insurance
+
+    admin = as_user("admin")
+    with app.app_context():
+        pension = db.session.scalar(select(Insurance.id).where(Insurance.code == "110"))
+    account = user_id(app, "37010000002")
+    for path in (f"/insuranceview/delete/{pension}", f"/users/delete/{account}"):
+        response = admin.post(path, follow_redirects=True)
+        assert response.status_code == 200, path
+        assert _flashes(response) == [("danger", "该记录已被其他数据引用，不能删除；不再使用的，请改为停用。")]
+    with app.app_context():
+        assert db.session.get(Insurance, pension) is not None
+        assert db.session.get(ShebaoUser, account) is not None
+    admin.post("/groups/add", data={"name": "可删除的组", "label": "x"}, follow_redirects=True)
+    with app.app_context():
+        from flask_appbuilder.security.sqla.models import Group
+
+        group = db.session.scalar(select(Group.id).where(Group.name == "可删除的组"))
+    response = admin.post(f"/groups/delete/{group}", follow_redirects=True)
+    assert _flashes(response) == [("success", "记录已删除")]
+    with app.app_context():
+        row = db.session.scalar(select(AuditLog).where(
+            AuditLog.action == "group_delete", AuditLog.target_id == str(group)))
+        assert row is not None and row.detail["name"] == "可删除的组"
