@@ -18,23 +18,27 @@ from models.reference import (
 from models.sms import SmsMessage
 from models.unit import Unit
 from views import search_widget
+from views.audited import AuditedChanges
 from views.datamodel import QueryInterface
 from views.filters import DATE_RANGE, MONTH_RANGE
 from views.labels import UNIT
 from views.list_view import ListView
 
 
-class AdminView(ListView):
+class AdminView(AuditedChanges, ListView):
     role_access = {}
 
     # Search dropdowns list code-table rows: an edit here must show in them at once.
     def post_add(self, item):
+        super().post_add(item)
         search_widget.forget()
 
     def post_update(self, item):
+        super().post_update(item)
         search_widget.forget()
 
     def post_delete(self, item):
+        super().post_delete(item)
         search_widget.forget()
 
 
