@@ -44,6 +44,14 @@ def year_limits(
     return to_yuan(annual * floor_pct / 1200), to_yuan(annual * cap_pct / 1200)
 
 
+def check_window(start, end) -> None:
+    """The C3 declaration window of a year: both days or neither (the whole year), in order."""
+    if (start is None) != (end is None):
+        raise InvalidParameter("申报开始日期和截止日期应同时填写，或同时不填（全年可申报）")
+    if start is not None and end < start:
+        raise InvalidParameter(f"申报截止日期{end}早于开始日期{start}")
+
+
 def clamp_base(declared_wage: Decimal, floor: Decimal, cap: Decimal) -> Decimal:
     return decide_base(declared_wage, floor, cap).base
 

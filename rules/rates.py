@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from rules.errors import InvalidRate
+from rules.months import validate_month
 
 PENSION = "110"
 UNEMPLOYMENT = "210"
@@ -67,3 +68,41 @@ def rates_for(code: str, risk_class: int | None = None, float_pct: int = 100) ->
         return DEFAULT_RATES[code]
     except KeyError:
         raise InvalidRate(f"未知险种：{code!r}") from None
+
+
+class RatePeriod(NamedTuple):
+    """One row of the admin's rate table: its months (end None: still in force)."""
+
+    start: int
+    end: int | None
+
+
+def check_rate(code: str, risk_class: int | None, unit: Decimal, personal: Decimal,
+               period: RatePeriod, others: list[RatePeriod]) -> None:
+    """A rate the admin enters: fractions of the base, 工伤 by risk class (1–8) and nothing else
+    by class, a period that runs forwards and overlaps no other of the same 险种 and class (an
+    assessment month must find exactly one rate)."""
+    if code == INJURY:
+        if risk_class not in INJURY_CLASS_RATES:
+            raise InvalidRate("工伤保险费率须指定工伤风险类别（1至8）")
+    elif risk_class is not None:
+        raise InvalidRate("只有工伤保险费率按工伤风险类别设置")
+    for label, rate in (("单位费率", unit), ("个人费率", personal)):
+        if rate is None or not Decimal(0) <= Decimal(rate) < 1:
+            raise InvalidRate(f"{label}应为0至1之间的小数（0.16表示16%）：{rate}")
+    validate_month(period.start)
+    if period.end is not None and validate_month(period.end) < period.start:
+        raise InvalidRate(f"执行终止年月{_month(period.end)}早于起始年月{_month(period.start)}")
+    for other in others:
+        if _overlap(period, other):
+            until = f"至{_month(other.end)}" if other.end is not None else "起，未设终止年月"
+            raise InvalidRate(f"执行期与已有费率（{_month(other.start)}{until}）重叠："
+                              "请先为已有费率设置执行终止年月")
+
+
+def _overlap(a: RatePeriod, b: RatePeriod) -> bool:
+    return (b.end is None or a.start <= b.end) and (a.end is None or b.start <= a.end)
+
+
+def _month(month: int) -> str:
+    return f"{month // 100}年{month % 100}月"

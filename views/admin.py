@@ -2,7 +2,9 @@
 the audit log (G6, read-only). Admin only: no ``role_access`` for anyone else (the admin role
 holds every permission)."""
 from flask_babel import lazy_gettext as _
+from sqlalchemy import select
 
+from app.extensions import db
 from models.audit import AuditLog
 from models.contribution import Rate, YearParameter
 from models.reference import (
@@ -17,6 +19,10 @@ from models.reference import (
 )
 from models.sms import SmsMessage
 from models.unit import Unit
+from rules.contribution_base import check_window, year_limits
+from rules.errors import InvalidRate
+from rules.money import to_fen
+from rules.rates import RatePeriod, check_rate
 from views import search_widget
 from views.audited import AuditedChanges
 from views.datamodel import QueryInterface
@@ -119,6 +125,8 @@ class UnitRegistryView(AdminView):
 
 
 class RateView(AdminView):
+    """费率 (G4): each row checked against the others of its 险种 and class (rules.rates)."""
+
     datamodel = QueryInterface(Rate)
     list_title = _("费率")
     list_columns = ["insurance", "risk_class", "unit_rate", "personal_rate", "start_month",
@@ -129,6 +137,27 @@ class RateView(AdminView):
                      "personal_rate": _("个人费率"), "start_month": _("执行起始年月"),
                      "end_month": _("执行终止年月")}
     base_order = ("start_month", "desc")
+
+    def pre_add(self, item):
+        self._check(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._check(item)
+        super().pre_update(item)
+
+    def _check(self, item):
+        if item.insurance is None:
+            raise InvalidRate("请选择险种")
+        with db.session.no_autoflush:  # the edited row must not reach the table before it passes
+            others = db.session.execute(
+                select(Rate.start_month, Rate.end_month).where(
+                    Rate.insurance_id == item.insurance.id, Rate.id != (item.id or 0),
+                    Rate.risk_class.is_(None) if item.risk_class is None
+                    else Rate.risk_class == item.risk_class)).all()
+        check_rate(item.insurance.code, item.risk_class, item.unit_rate, item.personal_rate,
+                   RatePeriod(item.start_month, item.end_month),
+                   [RatePeriod(*other) for other in others])
 
 
 class YearParameterView(AdminView):
@@ -143,6 +172,22 @@ class YearParameterView(AdminView):
                      "window_start": _("申报开始日期"), "window_end": _("申报截止日期"),
                      "interest_rate": _("记账利率")}
     base_order = ("year", "desc")
+    # The floor and cap follow from the average wage and the percentages (RULES.md §3).
+    add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
+
+    def pre_add(self, item):
+        self._derive(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._derive(item)
+        super().pre_update(item)
+
+    @staticmethod
+    def _derive(item):
+        check_window(item.window_start, item.window_end)
+        limits = year_limits(item.average_wage, item.floor_pct, item.cap_pct)
+        item.base_floor, item.base_cap = (to_fen(limit) for limit in limits)
 
 
 class AuditLogView(AdminView):

@@ -1,6 +1,7 @@
 """G6/A2/A6: admins manage users and roles; every change is audited; an admin's password reset
 forces the owner to change it."""
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -206,6 +207,7 @@ def test_code_tables_and_yearly_parameters_leave_an_audit_trail(app, as_user):
     from app.extensions import db
     from models.contribution import YearParameter
     from models.reference import Nation
+    from rules.contribution_base import year_limits
 
     admin = as_user("admin")
 
@@ -230,12 +232,64 @@ def test_code_tables_and_yearly_parameters_leave_an_audit_trail(app, as_user):
         pk, wage = parameter.id, parameter.average_wage
     page = admin.get(f"/yearparameterview/edit/{pk}").get_data(as_text=True)
     form = _form_of(page)
+    assert "base_floor" not in form and "base_cap" not in form  # they follow from the wage
     try:
         assert admin.post(f"/yearparameterview/edit/{pk}",
-                          data={**form, "average_wage": str(wage + 12)}).status_code == 302
-        assert trail("year_parameter_update", pk)[-1]["changes"] == {
-            "average_wage": [str(wage), str(wage + 12)]}
+                          data={**form, "average_wage": str(wage + 1200)}).status_code == 302
+        changes = trail("year_parameter_update", pk)[-1]["changes"]
+        assert changes["average_wage"] == [str(wage), str(wage + 1200)]
+        with app.app_context():
+            edited = db.session.get(YearParameter, pk)
+            assert (edited.base_floor, edited.base_cap) == year_limits(
+                wage + 1200, edited.floor_pct, edited.cap_pct)
+            assert [Decimal(v) for v in changes["base_floor"]] == [year_limits(wage)[0],
+                                                                   edited.base_floor]
+        refused = admin.post(f"/yearparameterview/edit/{pk}", follow_redirects=True,
+                             data={**form, "window_start": "2026-07-01", "window_end": ""})
+        assert ("danger", "申报开始日期和截止日期应同时填写，或同时不填（全年可申报）") in \
+            _flashes(refused)
     finally:
         admin.post(f"/yearparameterview/edit/{pk}", data={**form, "average_wage": str(wage)})
     with app.app_context():
-        assert db.session.get(YearParameter, pk).average_wage == wage
+        restored = db.session.get(YearParameter, pk)
+        assert restored.average_wage == wage
+        assert (restored.base_floor, restored.base_cap) == year_limits(wage)
+
+
+def test_rates_overlapping_another_period_are_refused(app, as_user):
+    from app.extensions import db
+    from models.contribution import Rate
+    from models.reference import Insurance
+
+    admin = as_user("admin")
+    with app.app_context():
+        pension = db.session.scalar(select(Insurance.id).where(Insurance.code == "110"))
+        count = db.session.scalar(select(func.count()).select_from(Rate))
+    row = {"insurance": str(pension), "risk_class": "", "unit_rate": "0.2",
+           "personal_rate": "0.08", "start_month": "201801", "end_month": "201812"}
+    added = admin.post("/rateview/add", data=row, follow_redirects=True)
+    assert ("success", "记录已添加") in _flashes(added), _flashes(added)
+    with app.app_context():
+        pk = db.session.scalar(select(Rate.id).where(Rate.start_month == 201801))
+    try:
+        for change, reason in (
+                ({"start_month": "201806", "end_month": "201906"},
+                 "执行期与已有费率（2018年1月至2018年12月）重叠：请先为已有费率设置执行终止年月"),
+                ({"start_month": "201901", "end_month": "202001"},
+                 "执行期与已有费率（2019年5月起，未设终止年月）重叠：请先为已有费率设置执行终止年月"),
+                ({"start_month": "201901", "end_month": "201812"},
+                 "执行终止年月2018年12月早于起始年月2019年1月"),
+                ({"start_month": "201901", "end_month": "201904", "unit_rate": "16"},
+                 "单位费率应为0至1之间的小数（0.16表示16%）：16")):
+            response = admin.post("/rateview/add", data={**row, **change}, follow_redirects=True)
+            assert ("danger", reason) in _flashes(response), _flashes(response)
+        page = admin.get(f"/rateview/edit/{pk}").get_data(as_text=True)
+        edited = admin.post(f"/rateview/edit/{pk}", follow_redirects=True,
+                            data={**_form_of(page), "insurance": str(pension),
+                                  "end_month": "201906"})
+        assert any("重叠" in text for kind, text in _flashes(edited) if kind == "danger")
+        with app.app_context():
+            assert db.session.get(Rate, pk).end_month == 201812  # the edit was not saved
+            assert db.session.scalar(select(func.count()).select_from(Rate)) == count + 1
+    finally:
+        admin.post(f"/rateview/delete/{pk}")

@@ -88,3 +88,17 @@ def test_floor_and_cap_follow_the_percentages(annual):
     assert abs(floor - annual * Decimal("0.6") / 12) <= Decimal("0.5")
     assert abs(cap - annual * 3 / 12) <= Decimal("0.5")
     assert floor <= cap
+
+
+def test_the_declaration_window_is_both_days_or_neither_in_order():
+    from datetime import date
+
+    from rules.contribution_base import check_window
+
+    check_window(None, None)
+    check_window(date(2026, 7, 1), date(2026, 7, 1))
+    for start, end, reason in ((date(2026, 7, 1), None, "同时填写"),
+                               (None, date(2026, 7, 1), "同时填写"),
+                               (date(2026, 7, 2), date(2026, 7, 1), "早于开始日期")):
+        with pytest.raises(InvalidParameter, match=reason):
+            check_window(start, end)
