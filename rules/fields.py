@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
+
 from rules import id_number
 from rules.errors import RuleError
 from rules.months import validate_month
@@ -26,6 +29,7 @@ class Field:
     name: str
     label: str
     kind: str = "text"  # id_number name text month date choice phone money flag insurances year
+    #                     credit_code
     required: bool = True
     source: str | None = None  # for choice: which code list
     max_length: int = 100
@@ -115,6 +119,14 @@ def _phone(field, value, choices, today):
     return str(value)
 
 
+def _credit_code(field, value, choices, today):
+    """统一社会信用代码 (GB 32100-2015): stdnum checks its alphabet and MOD 31 check character."""
+    try:
+        return uscc.validate(value)
+    except ValidationError:
+        raise RuleError(f"{field.label}“{value}”无效：应为18位代码且校验位正确") from None
+
+
 def _money(field, value, choices, today):
     try:
         amount = Decimal(str(value).replace(",", ""))
@@ -157,5 +169,5 @@ def _flag(field, value, choices, today):
 _CLEANERS = {
     "id_number": _id_number, "name": _name, "text": _plain, "month": _month, "date": _date,
     "choice": _choice, "phone": _phone, "money": _money, "flag": _flag,
-    "insurances": _insurances, "year": _year,
+    "insurances": _insurances, "year": _year, "credit_code": _credit_code,
 }

@@ -21,6 +21,7 @@ from models.sms import SmsMessage
 from models.unit import Unit
 from rules.contribution_base import check_window, year_limits
 from rules.errors import InvalidRate
+from rules.fields import Field, clean
 from rules.money import to_fen
 from rules.rates import RatePeriod, check_rate
 from views import search_widget
@@ -122,6 +123,23 @@ class UnitRegistryView(AdminView):
     show_exclude_columns = ["insurances"]
     add_exclude_columns = edit_exclude_columns = ["insurances", "created_at"]
     base_order = ("unit_no", "asc")
+    # Checked as the wizards check them: SMS codes go to this phone, registration shows this code.
+    checked_fields = (Field("credit_code", "统一社会信用代码", "credit_code", required=False),
+                      Field("contact_phone", "专管员手机", "phone", required=False),
+                      Field("contact_name", "专管员姓名", "name", required=False),
+                      Field("legal_person", "法定代表人", "name", required=False))
+
+    def pre_add(self, item):
+        self._clean(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._clean(item)
+        super().pre_update(item)
+
+    def _clean(self, item):
+        for field in self.checked_fields:
+            setattr(item, field.name, clean(field, getattr(item, field.name)))
 
 
 class RateView(AdminView):

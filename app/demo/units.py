@@ -2,6 +2,8 @@
 import random
 from dataclasses import dataclass
 
+from stdnum.cn import uscc
+
 from app.demo.people import COUNTIES, ROADS, People
 
 MARKER_UNIT = "37010000001"  # present means the demo is loaded
@@ -101,15 +103,10 @@ def org_code(index: int) -> str:
     return body + {10: "X", 11: "0"}.get(check, str(check))
 
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
 def credit_code(index: int, county: str) -> str:
     """统一社会信用代码 (GB 32100): 9 工商 1 企业, county, org code, MOD 31 check character."""
     body = f"91{county}{org_code(index)}"
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
-    return body + USCC_ALPHABET[(31 - total % 31) % 31]
+    return body + uscc.calc_check_digit(body)
 
 
 def unit_row(plan: UnitPlan, index: int, people: People, industry_id: int,

@@ -198,6 +198,11 @@ def _form_of(page: str) -> dict:
             form[name.group(1)] = value.group(1) if value else ""
         elif name and "checked" in tag:
             form[name.group(1)] = "y"
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected',
+                           options)
+        if chosen:
+            form[name] = chosen.group(1) or chosen.group(2)
     return form
 
 
@@ -293,3 +298,32 @@ def test_rates_overlapping_another_period_are_refused(app, as_user):
             assert db.session.scalar(select(func.count()).select_from(Rate)) == count + 1
     finally:
         admin.post(f"/rateview/delete/{pk}")
+
+
+def test_the_unit_registry_checks_the_phone_and_credit_code(app, as_user):
+    """SMS codes go to the 专管员 phone on record, and registration shows the credit code: the
+    admin screen checks both as the wizards do."""
+    from app.extensions import db
+    from models.unit import Unit
+
+    admin = as_user("admin")
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.unit_no == "37010000003"))
+        pk, phone, code = unit.id, unit.contact_phone, unit.credit_code
+        industry, bank = unit.industry_id, unit.bank_branch_id
+    form = _form_of(admin.get(f"/unitregistryview/edit/{pk}").get_data(as_text=True))
+    assert form["industry"] == str(industry)
+    for change, reason in (({"contact_phone": "12345"}, "专管员手机应为11位手机号码"),
+                           ({"credit_code": code[:-1] + ("A" if code[-1] != "A" else "B")},
+                            "统一社会信用代码")):
+        response = admin.post(f"/unitregistryview/edit/{pk}", data={**form, **change},
+                              follow_redirects=True)
+        assert any(kind == "danger" and reason in text for kind, text in _flashes(response)), \
+            _flashes(response)
+    response = admin.post(f"/unitregistryview/edit/{pk}", follow_redirects=True,
+                          data={**form, "credit_code": code.lower()})
+    assert [kind for kind, _ in _flashes(response)] == ["success"], _flashes(response)
+    with app.app_context():
+        unit = db.session.get(Unit, pk)
+        assert (unit.contact_phone, unit.credit_code) == (phone, code)  # stored upper-case
+        assert (unit.industry_id, unit.bank_branch_id) == (industry, bank)

@@ -126,3 +126,22 @@ def test_a_memo_gives_the_same_verdicts_and_remembers_repetitive_fields():
     assert ("wage", "1.234") in memo and ("add_reason", "新参加工作") in memo
     assert all(name not in {"id_number", "name", "phone"} for name, _ in memo)
     assert all(not isinstance(raw, list) for _, raw in memo)  # lists are just cleaned
+
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (" 9137010231455521xh ", "9137010231455521XH"),  # spaces and case as typed
+    ("9137010231455521XA", "无效"),  # wrong check character
+    ("91370102314555", "无效"),  # too short
+    ("", None),  # optional: blank stays blank
+])
+def test_credit_code_is_checked_with_its_check_character(raw, expected):
+    from rules.errors import RuleError
+    from rules.fields import Field, clean
+
+    field = Field("credit_code", "统一社会信用代码", "credit_code", required=False)
+    if expected == "无效":
+        with pytest.raises(RuleError, match="统一社会信用代码.*无效"):
+            clean(field, raw)
+    else:
+        assert clean(field, raw) == expected
