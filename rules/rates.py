@@ -93,7 +93,7 @@ def check_rate(code: str, risk_class: int | None, unit: Decimal, personal: Decim
     validate_month(period.start)
     if period.end is not None and validate_month(period.end) < period.start:
         raise InvalidRate(f"执行终止年月{_month(period.end)}早于起始年月{_month(period.start)}")
-    for other in others:
+    for other in sorted(others, key=lambda o: o.start):  # the earliest it overlaps is named
         if _overlap(period, other):
             until = f"至{_month(other.end)}" if other.end is not None else "起，未设终止年月"
             raise InvalidRate(f"执行期与已有费率（{_month(other.start)}{until}）重叠："

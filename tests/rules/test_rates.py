@@ -68,3 +68,9 @@ def test_rates_are_fractions_of_the_base(unit, personal):
 def test_months_are_yyyymm():
     with pytest.raises(ValueError, match="年月无效"):
         check_rate("110", None, Decimal("0.16"), Decimal("0.08"), RatePeriod(202013, None), [])
+
+
+def test_the_earliest_overlapping_period_is_named():
+    message = refused("110", None, Decimal("0.16"), Decimal("0.08"), RatePeriod(201806, 201906),
+                      [OPEN_SINCE_2019, RatePeriod(201801, 201812)])
+    assert "（2018年1月至2018年12月）" in message
