@@ -13,6 +13,7 @@ from app.declarations.display import facts
 from app.errors import DomainError, Invalid
 from app.extensions import db
 from views.declaration_print import print_response, printable
+from views.export import xlsx_response
 from views.file_response import material_response
 from app.roles import ADMIN, REVIEWER, role_key_of
 from models.declaration import Declaration, DeclarationItem
@@ -32,7 +33,7 @@ class ReviewView(BaseView):
     default_view = "queue"
     class_permission_name = "Review"
     method_permission_name = {"queue": "read", "detail": "read", "material_file": "read",
-                              "print_pdf": "read", "act": "decide"}
+                              "print_pdf": "read", "items_xlsx": "read", "act": "decide"}
     role_access = {REVIEWER: {"can_read", "can_decide"}}
 
     @expose("/")
@@ -92,6 +93,25 @@ class ReviewView(BaseView):
         """The form as the unit prints it; before the decision it is marked 仅供核对, so the
         reviewer can check the paper the unit brought against it."""
         return print_response(self._load(pk), official_only=False)
+
+    @expose("/<int:pk>/items.xlsx")
+    @has_access
+    def items_xlsx(self, pk):
+        """Every item of the declaration as a workbook: a batch longer than the page is checked
+        offline, and the people to refuse are pasted back as ID numbers."""
+        declaration = self._load(pk)
+        business = BUSINESSES.get(declaration.business_code)
+        if business is None or not declaration.items:
+            abort(404)
+        choices = load_choices()
+        item_names = workflow.ITEM_STATUS_NAMES
+        headers = [__("序号"), *(__(f.label) for f in business.fields), __("审核状态"),
+                   __("审核结果说明")]
+        rows = ([item.seq, *(value for _label, value in facts(business, item.payload, choices)),
+                 __(item_names.get(item.status, item.status)), item.result_message or ""]
+                for item in declaration.items)
+        return xlsx_response(f"{declaration.serial_no}_{__('申报明细')}", headers, rows,
+                             limit=len(declaration.items))
 
     @expose("/<int:pk>/<action>/", methods=["POST"])
     @has_access

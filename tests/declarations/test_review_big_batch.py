@@ -1,5 +1,6 @@
 """A batch bigger than the review page lists: the reviewer refuses people it does not list by
 pasting their ID numbers, and a number that is not in the batch refuses the whole decision."""
+import itertools
 import re
 
 import pytest
@@ -12,6 +13,8 @@ from tests.declarations.flows import add_required_materials
 from tests.declarations.test_batch_businesses import THIS_MONTH, batch, label, user
 from tests.declarations.test_commands import new_id
 
+BATCHES = itertools.count()
+
 
 @pytest.fixture
 def big_batch(app):
@@ -20,7 +23,10 @@ def big_batch(app):
 
     with app.test_request_context():
         employer = user(db, "37010000001")
-        people = db.session.scalars(select(Person).order_by(Person.id.desc()).limit(3)).all()
+        # Others than other tests take, and others each time: a person may have one unfinished
+        # C18 declaration at a time.
+        people = db.session.scalars(select(Person).order_by(Person.id.desc())
+                                    .offset(30 + 3 * next(BATCHES)).limit(3)).all()
         rows = [{"id_number": p.id_number, "name": p.name, "stop_month": label(THIS_MONTH),
                  "reason": "参加职工医保"} for p in people]
         d = batch(db, employer, "C18", rows)
@@ -67,3 +73,24 @@ def test_a_batch_the_page_lists_whole_asks_for_no_numbers(app, as_user, big_batc
     page = reviewer.get(f"/review/{pk}/").get_data(as_text=True)
     assert page.count('name="shown"') == 3 and 'name="reject_numbers"' not in page
     reviewer.post(f"/review/{pk}/release/")
+
+
+def test_the_reviewer_exports_every_item_and_only_of_that_declaration(app, as_user, big_batch):
+    import io
+
+    from openpyxl import load_workbook
+
+    pk, numbers = big_batch
+    reviewer = as_user("reviewer")
+    page = reviewer.get(f"/review/{pk}/").get_data(as_text=True)
+    assert f'href="/review/{pk}/items.xlsx"' in page
+    response = reviewer.get(f"/review/{pk}/items.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["序号", "社会保障号码", "姓名"]
+    assert rows[0][-2:] == ["审核状态", "审核结果说明"]
+    assert [r[1] for r in rows[1:]] == numbers and [r[0] for r in rows[1:]] == [1, 2, 3]
+    assert all(r[-2] == "待审核" for r in rows[1:])
+    assert as_user("37010000001").get(f"/review/{pk}/items.xlsx").status_code in (302, 403)
+    assert reviewer.get("/review/99999999/items.xlsx").status_code == 404
