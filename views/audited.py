@@ -4,7 +4,6 @@ user, role and group screens. An edit records each changed column as [before, af
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import g
 from sqlalchemy import inspect
 
 from app import audit
@@ -13,39 +12,35 @@ HIDDEN = frozenset({"password", "initial_password_hash"})  # hashes: never in th
 
 
 class AuditedChanges:
-    """For a FAB ModelView; ``audit_target`` defaults to the model's table."""
+    """For a FAB ModelView; ``audit_target`` defaults to the model's table. An edit or a delete
+    writes its row before FAB commits, so the change and its audit row commit (or roll back)
+    together; an add is recorded once it has its id."""
 
     audit_target = ""
 
-    def pre_update(self, item):
-        super().pre_update(item)
-        g.audit_changes = changed_columns(item)  # the form has filled it; nothing is flushed yet
-
     def post_add(self, item):
         super().post_add(item)
-        self._audit("add", item.id, self.audit_detail(item))
+        audit.record_now(f"{self._target()}_add", target_type=self._target(),
+                         target_id=item.id, detail=self.audit_detail(item))
 
-    def post_update(self, item):
-        super().post_update(item)
-        self._audit("update", item.id,
-                    {**self.audit_detail(item), "changes": g.pop("audit_changes", {})})
+    def pre_update(self, item):
+        super().pre_update(item)
+        # The form has filled the row and nothing is flushed yet: the history holds the edit.
+        self._record("update", item, {**self.audit_detail(item), "changes": changed_columns(item)})
 
     def pre_delete(self, item):
         super().pre_delete(item)  # FAB's refusals (a group or role that still has users) first
-        # Read now: once deleted and committed, the row's relations can no longer be loaded.
-        g.audit_deleted = (item.id, self.audit_detail(item))
-
-    def post_delete(self, item):
-        super().post_delete(item)
-        self._audit("delete", *g.pop("audit_deleted"))
+        self._record("delete", item, self.audit_detail(item))
 
     def audit_detail(self, item) -> dict:
         return {"values": column_values(item)}
 
-    def _audit(self, verb, item_id, detail):
-        target = self.audit_target or self.datamodel.obj.__tablename__
-        audit.record_now(f"{target}_{verb}", target_type=target, target_id=item_id,
-                         detail=detail)
+    def _record(self, verb, item, detail):
+        audit.record(f"{self._target()}_{verb}", target_type=self._target(), target_id=item.id,
+                     detail=detail)
+
+    def _target(self) -> str:
+        return self.audit_target or self.datamodel.obj.__tablename__
 
 
 def column_values(item) -> dict:

@@ -176,6 +176,10 @@ def test_a_delete_the_database_refuses_says_why_and_changes_nothing(app, as_user
     with app.app_context():
         assert db.session.get(Insurance, pension) is not None
         assert db.session.get(ShebaoUser, account) is not None
+        # The audit row is written with the delete and rolled back with it.
+        assert db.session.scalar(select(AuditLog.id).where(
+            AuditLog.action.in_(("insurance_delete", "user_delete")),
+            AuditLog.target_id.in_((str(pension), str(account))))) is None
     admin.post("/groups/add", data={"name": "可删除的组", "label": "x"}, follow_redirects=True)
     with app.app_context():
         from flask_appbuilder.security.sqla.models import Group
