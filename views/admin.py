@@ -35,6 +35,18 @@ from views.list_view import ListView
 class AdminView(AuditedChanges, ListView):
     role_access = {}
 
+    def pre_add(self, item):
+        self.check(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self.check(item)
+        super().pre_update(item)
+
+    def check(self, item):
+        """Complete a row from the form, or refuse it with a RuleError whose reason FAB shows,
+        before it is saved."""
+
     # Search dropdowns list code-table rows: an edit here must show in them at once.
     def post_add(self, item):
         super().post_add(item)
@@ -129,15 +141,7 @@ class UnitRegistryView(AdminView):
                       Field("contact_name", "专管员姓名", "name", required=False),
                       Field("legal_person", "法定代表人", "name", required=False))
 
-    def pre_add(self, item):
-        self._clean(item)
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        self._clean(item)
-        super().pre_update(item)
-
-    def _clean(self, item):
+    def check(self, item):
         for field in self.checked_fields:
             setattr(item, field.name, clean(field, getattr(item, field.name)))
 
@@ -156,15 +160,7 @@ class RateView(AdminView):
                      "end_month": _("执行终止年月")}
     base_order = ("start_month", "desc")
 
-    def pre_add(self, item):
-        self._check(item)
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        self._check(item)
-        super().pre_update(item)
-
-    def _check(self, item):
+    def check(self, item):
         if item.insurance is None:
             raise InvalidRate("请选择险种")
         with db.session.no_autoflush:  # the edited row must not reach the table before it passes
@@ -193,16 +189,7 @@ class YearParameterView(AdminView):
     # The floor and cap follow from the average wage and the percentages (RULES.md §3).
     add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
 
-    def pre_add(self, item):
-        self._derive(item)
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        self._derive(item)
-        super().pre_update(item)
-
-    @staticmethod
-    def _derive(item):
+    def check(self, item):
         check_window(item.window_start, item.window_end)
         limits = year_limits(item.average_wage, item.floor_pct, item.cap_pct)
         item.base_floor, item.base_cap = (to_fen(limit) for limit in limits)
