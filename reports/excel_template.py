@@ -48,6 +48,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 RED = "FF0000"
 TEXT = "@"
 FORMATS = {"id_number": TEXT, "phone": TEXT, "month": TEXT, "insurances": TEXT, "text": TEXT,
+           "postcode": TEXT, "credit_code": TEXT,
            "date": "yyyy-mm-dd", "money": "0.00", "year": "0"}
 WIDTHS = {"id_number": 22, "date": 13, "year": 10, "month": 11, "phone": 14, "money": 13,
           "insurances": 16, "text": 28}
@@ -62,6 +63,8 @@ KIND_HELP = {
     "flag": "填写“是”或“否”",
     "insurances": "险种代码，逗号分隔，如110,210,310；代码见“代码对应表”",
     "year": "四位年份，如2026",
+    "postcode": "6位数字邮政编码，按文本填写",
+    "credit_code": "18位统一社会信用代码，按文本填写",
 }
 FLAG_NAMES = {True: "是", False: "否"}
 INVALID_TITLE = str.maketrans({"/": "、", "\\": "、", "[": "(", "]": ")", ":": "：", "*": "_",
@@ -160,7 +163,7 @@ def display_value(field, value, choices: dict):
             return value.year
         text = str(value).strip()
         return int(text) if text.isdigit() else text
-    if kind in ("id_number", "phone", "insurances", "text"):
+    if kind in ("id_number", "phone", "insurances", "text", "postcode", "credit_code"):
         return str(value)  # text columns hold text, never a number Excel would reformat
     return value
 

@@ -155,7 +155,7 @@ BUSINESSES = {b.code: b for b in (
         "C6", "单位基本信息变更", OTHER, subject="unit", effect="change_unit",
         fields=(Field("name", "单位名称", max_length=200),
                 Field("address", "单位地址", max_length=200),
-                Field("postcode", "邮政编码", required=False, max_length=6),
+                Field("postcode", "邮政编码", "postcode", required=False),
                 Field("legal_person", "法定代表人", "name"),
                 Field("contact_name", "专管员姓名", "name"),
                 Field("contact_phone", "专管员手机", "phone")),

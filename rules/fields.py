@@ -21,6 +21,7 @@ from rules.months import validate_month
 
 NAME_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z·• .]{0,48}$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+POSTCODE_RE = re.compile(r"^\d{6}$")
 INSURANCE_CODES = frozenset({"110", "210", "310", "410", "510"})
 
 
@@ -29,7 +30,7 @@ class Field:
     name: str
     label: str
     kind: str = "text"  # id_number name text month date choice phone money flag insurances year
-    #                     credit_code
+    #                     credit_code postcode
     required: bool = True
     source: str | None = None  # for choice: which code list
     max_length: int = 100
@@ -119,6 +120,12 @@ def _phone(field, value, choices, today):
     return str(value)
 
 
+def _postcode(field, value, choices, today):
+    if not POSTCODE_RE.match(str(value)):
+        raise RuleError(f"{field.label}应为6位数字")
+    return str(value)
+
+
 def _credit_code(field, value, choices, today):
     """统一社会信用代码 (GB 32100-2015): stdnum checks its alphabet and MOD 31 check character."""
     try:
@@ -170,4 +177,5 @@ _CLEANERS = {
     "id_number": _id_number, "name": _name, "text": _plain, "month": _month, "date": _date,
     "choice": _choice, "phone": _phone, "money": _money, "flag": _flag,
     "insurances": _insurances, "year": _year, "credit_code": _credit_code,
+    "postcode": _postcode,
 }

@@ -139,7 +139,8 @@ class UnitRegistryView(AdminView):
     checked_fields = (Field("credit_code", "统一社会信用代码", "credit_code", required=False),
                       Field("contact_phone", "专管员手机", "phone", required=False),
                       Field("contact_name", "专管员姓名", "name", required=False),
-                      Field("legal_person", "法定代表人", "name", required=False))
+                      Field("legal_person", "法定代表人", "name", required=False),
+                      Field("postcode", "邮政编码", "postcode", required=False))
 
     def check(self, item):
         for field in self.checked_fields:

@@ -145,3 +145,17 @@ def test_credit_code_is_checked_with_its_check_character(raw, expected):
             clean(field, raw)
     else:
         assert clean(field, raw) == expected
+
+
+@pytest.mark.parametrize("raw, ok", [("250000", True), (" 250001 ", True), ("２５００００", True),
+                                     ("25000", False), ("2500001", False), ("25000A", False)])
+def test_postcode_is_six_digits(raw, ok):
+    from rules.errors import RuleError
+    from rules.fields import Field, clean
+
+    field = Field("postcode", "邮政编码", "postcode")
+    if ok:
+        assert clean(field, raw) == raw.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    else:
+        with pytest.raises(RuleError, match="邮政编码应为6位数字"):
+            clean(field, raw)
