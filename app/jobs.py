@@ -196,12 +196,12 @@ def submit_once(kind: str, params: dict | None = None, unit_id=None, user_id=Non
     clicks in the same instant may still start two.)"""
     params = dict(params or {})
     candidates = db.session.scalars(
-        sa.select(Job.id).where(Job.kind == kind, Job.user_id == user_id,
+        sa.select(Job.id).where(Job.kind == kind, Job.user_id == user_id, Job.unit_id == unit_id,
                                 Job.status.in_((QUEUED, RUNNING)))
         .order_by(Job.created_at.desc())).all()
     for job_id in candidates:
         row = get(job_id)  # a stale one is failed here, and not joined
-        if row.status in (QUEUED, RUNNING) and row.params == params and row.unit_id == unit_id:
+        if row.status in (QUEUED, RUNNING) and row.params == params:
             return row
     return submit(kind, params, unit_id=unit_id, user_id=user_id)
 

@@ -1,6 +1,8 @@
 """系统管理 for the admin: code tables and the unit registry (G3), rates and yearly parameters (G4),
 the audit log (G6, read-only). Admin only: no ``role_access`` for anyone else (the admin role
 holds every permission)."""
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
@@ -19,6 +21,7 @@ from models.reference import (
 )
 from models.sms import SmsMessage
 from models.unit import Unit
+from rules.business import BUSINESSES
 from rules.contribution_base import check_window, year_limits
 from rules.errors import InvalidRate
 from rules.fields import Field, clean
@@ -135,12 +138,12 @@ class UnitRegistryView(AdminView):
     show_exclude_columns = ["insurances"]
     add_exclude_columns = edit_exclude_columns = ["insurances", "created_at"]
     base_order = ("unit_no", "asc")
-    # Checked as the wizards check them: SMS codes go to this phone, registration shows this code.
-    checked_fields = (Field("credit_code", "统一社会信用代码", "credit_code", required=False),
-                      Field("contact_phone", "专管员手机", "phone", required=False),
-                      Field("contact_name", "专管员姓名", "name", required=False),
-                      Field("legal_person", "法定代表人", "name", required=False),
-                      Field("postcode", "邮政编码", "postcode", required=False))
+    # Checked as C6 单位基本信息变更 checks them (SMS codes go to this phone), and the credit code
+    # registration shows; optional here: the registry may not know them all yet.
+    checked_fields = (
+        Field("credit_code", "统一社会信用代码", "credit_code", required=False),
+        *(replace(f, required=False) for f in BUSINESSES["C6"].fields
+          if f.name in ("contact_phone", "contact_name", "legal_person", "postcode")))
 
     def check(self, item):
         for field in self.checked_fields:

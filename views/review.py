@@ -15,7 +15,7 @@ from app.extensions import db
 from views.declaration_print import print_response, printable
 from views.export import xlsx_response
 from views.file_response import material_response
-from app.roles import ADMIN, REVIEWER, role_key_of
+from app.roles import REVIEWER
 from models.declaration import Declaration, DeclarationItem
 from models.unit import Unit
 from rules import id_number, workflow
@@ -77,7 +77,7 @@ class ReviewView(BaseView):
             items=self._items(declaration, business),
             checklist=materials.checklist(declaration) if business else [],
             mine=declaration.reviewer_id == g.user.id,
-            may_take_back=role_key_of(g.user) == ADMIN,
+            may_release=commands.may_release(declaration, g.user),
             can_print=printable(declaration, official_only=False),
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
             event_names=workflow.EVENT_NAMES)

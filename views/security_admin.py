@@ -11,12 +11,9 @@ class AuditedAccounts(AuditedChanges):
     """Who holds which roles, rather than the raw columns (the password hash stays out)."""
 
     def audit_detail(self, item) -> dict:
-        detail = {"name": getattr(item, "username", None) or item.name,
-                  "roles": [role.name for role in getattr(item, "roles", None) or []],
-                  "permissions": len(getattr(item, "permissions", None) or [])}
-        if self.audit_target == "group":
-            detail["users"] = [user.username for user in item.users]
-        return detail
+        return {"name": getattr(item, "username", None) or item.name,
+                "roles": [role.name for role in getattr(item, "roles", None) or []],
+                "permissions": len(getattr(item, "permissions", None) or [])}
 
 
 class AuditedUserView(AuditedAccounts, ExplainedDelete, UserDBModelView):
@@ -29,6 +26,10 @@ class AuditedRoleView(AuditedAccounts, ExplainedDelete, RoleModelView):
 
 class AuditedGroupView(AuditedAccounts, ExplainedDelete, UserGroupModelView):
     audit_target = "group"
+
+    def audit_detail(self, item) -> dict:
+        return {**super().audit_detail(item), "users": [user.username for user in item.users]}
+
     # FAB's group screen names no labels: its columns would show as English "Label", "Users".
     label_columns = {"name": _("组名"), "label": _("显示名称"), "description": _("说明"),
                      "users": _("用户"), "roles": _("角色")}

@@ -167,14 +167,18 @@ def claim(declaration, user) -> Declaration:
     return _commit(declaration)
 
 
+def may_release(declaration, user) -> bool:
+    """The claiming reviewer may put the declaration back in the queue; an administrator may
+    take back anyone's claim (a reviewer on leave would otherwise hold it for good)."""
+    return declaration.reviewer_id in (None, user.id) or role_key_of(user) == ADMIN
+
+
 def release(declaration, user) -> Declaration:
-    """The claiming reviewer puts the declaration back in the queue; an administrator may take
-    back anyone's claim (a reviewer on leave would otherwise hold it for good), and the
-    timeline says whose claim it was."""
+    """Back in the queue (may_release); the timeline says whose claim an administrator took."""
+    if not may_release(declaration, user):
+        raise Invalid("只能退回自己受理的申报，或由系统管理员收回")
     message = None
     if declaration.reviewer_id not in (None, user.id):
-        if role_key_of(user) != ADMIN:
-            raise Invalid("只能退回自己受理的申报，或由系统管理员收回")
         holder = declaration.reviewer.username if declaration.reviewer else declaration.reviewer_id
         message = f"系统管理员收回了{holder}的受理"
     _fire(declaration, "release", workflow.REVIEWER, user, message=message)
