@@ -134,3 +134,37 @@ def test_daily_send_limit(app, fresh_unit3):
             assert "上限" in refused.message
         else:
             raise AssertionError("the eleventh send of the day went out")
+
+
+def test_a_newly_activated_employer_sees_only_its_own_unit(app, fresh_unit3):
+    """A3 → A9: the account registered a minute ago is held to its unit like the demo's own,
+    on every query list, export and detail page."""
+    from app.extensions import db
+    from models.unit import Unit
+    from tests.test_tenancy import TENANT_VIEWS
+    from tests.views.pages import foreign_ids, owned_ids, read_xlsx, route, shown_pks
+
+    client, initial = registered_client(app, fresh_unit3)
+    client.post("/account/activate/send/")
+    client.post("/account/activate/", data={"code": last_code(app)})
+    assert client.post("/account/password/", data={
+        "current": initial, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}).status_code == 302
+    with app.app_context():
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.unit_no == fresh_unit3))
+        scopes = {view: (owned_ids(db.session, view.datamodel.obj, unit_id),
+                         foreign_ids(db.session, view.datamodel.obj, unit_id))
+                  for view in TENANT_VIEWS}
+    reached = 0
+    for view, (own, foreign) in scopes.items():
+        page = client.get(f"{route(view)}/list/")
+        if page.status_code != 200:  # shown inside another page, or not an employer's screen
+            continue
+        reached += 1
+        assert set(shown_pks(page.get_data(as_text=True), view)) <= own, view.__name__
+        for pk in foreign:
+            assert client.get(f"{route(view)}/show/{pk}").status_code in (403, 404), view.__name__
+        export = client.get(f"{route(view)}/export/")
+        if export.status_code == 200:
+            _, rows, _ = read_xlsx(export.data)
+            assert len(rows) <= len(own), view.__name__
+    assert reached >= 5
