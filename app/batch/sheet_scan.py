@@ -9,10 +9,14 @@ import zipfile
 from dataclasses import dataclass, field
 from html import unescape
 
-from app.batch.errors import corrupt
+from app.batch.errors import BatchFileError, corrupt
+from app.batch.sheet_extent import Extent, ExtentReader
 
 FORMULA_WITHOUT_VALUE = "单元格为公式且无计算结果，请粘贴为数值"
+TOO_LONG_ROW = "表格中有一行内容过长，不是本系统模板的数据行，请删除模板以外单元格中的内容后重新上传"
 CHUNK = 1 << 20
+LONGEST_ROW = 8 * CHUNK
+_WORKSHEET = re.compile(rb"<(\w+:)?(?:worksheet|dialogsheet|macrosheet)\b")
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Scan:
     rows: int = 0  # <row> elements of the data sheet (header included; empty styled rows too)
     value_rows: int | None = None  # those holding a value: counted only when rows is too many
     cells: dict = field(default_factory=dict)  # Excel row -> {column index: problem}
+    extent: Extent = field(default_factory=Extent)  # the data sheet's used area, merged ranges
+    largest_other: Extent = field(default_factory=Extent)  # the largest of the other sheets
 
     @property
     def data_rows(self) -> int:
@@ -28,66 +34,103 @@ class Scan:
 
 def scan_parts(archive: zipfile.ZipFile, data_part: str | None, max_rows: int) -> Scan:
     """Inflate every part once in chunks (zipfile stops at the declared size and checks the CRC);
-    on the way, count the data sheet's rows and find its formula and error cells."""
+    on the way, count the data sheet's rows and find its formula and error cells, and learn how
+    large a grid calamine would build for each worksheet (every part that is one, whatever the
+    workbook's relations say: calamine must not find a sheet we did not judge)."""
     scan = Scan()
     try:
         for info in archive.infolist():
             if info.flag_bits & 1:  # an encrypted zip entry: not something Excel writes
                 raise corrupt()
             with archive.open(info) as stream:
+                chunk = stream.read(CHUNK)
+                found = _WORKSHEET.search(chunk)
                 if info.filename == data_part:
-                    _scan_sheet(stream, scan)
+                    _scan_sheet(stream, chunk, _Tags.of(found), scan)
+                elif found:
+                    other = Extent()
+                    _scan_extent(stream, chunk, _Tags.of(found), other)
+                    if other.cells > scan.largest_other.cells:
+                        scan.largest_other = other
                 while stream.read(CHUNK):
                     pass
         if scan.rows - 1 > max_rows:  # rows with styles only count too: count the ones with values
             with archive.open(data_part) as stream:
-                _scan_sheet(stream, scan, count_values=True)
+                _count_values(stream, scan)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
             ValueError) as error:
+        if isinstance(error, BatchFileError):
+            raise
         raise corrupt() from error
     return scan
 
 
-def _scan_sheet(stream, scan: Scan, count_values: bool = False) -> None:
-    """Reads the sheet XML in chunks cut at row starts, so a row is never split."""
-    chunk = stream.read(CHUNK)
-    found = re.search(rb"<(\w+:)?worksheet\b", chunk)
-    tags = _Tags(found.group(1) or b"" if found else b"")
-    if count_values:
-        scan.value_rows = 0
+def _pieces(stream, chunk: bytes, tags, after_data=None):
+    """The sheet's <sheetData> in pieces cut at row starts, so a row is never split; then
+    ``after_data(rest)`` with what follows </sheetData> (the stream is positioned after it)."""
     carry = b""
     while True:
         buffer = carry + chunk
         end = buffer.find(tags.end)
         last = end >= 0 or not chunk
-        carry = b""
+        carry, rest = b"", b""
         if end >= 0:
-            buffer = buffer[:end]
+            buffer, rest = buffer[:end], buffer[end:]
         elif chunk:
             cut = buffer.rfind(tags.row)
             buffer, carry = (buffer[:cut], buffer[cut:]) if cut > 0 else (b"", buffer)
-        if count_values:
-            scan.value_rows += sum(tags.v in row or tags.inline in row
-                                   for row in buffer.split(tags.row)[1:])
-        else:
-            for suspect in (tags.f, b't="e"'):
-                position = buffer.find(suspect)
-                while position >= 0:
-                    position = buffer.find(suspect, _check_cell(buffer, position, tags, scan))
-            scan.rows += buffer.count(tags.row)
+            if len(carry) > LONGEST_ROW:  # no row of a template is this long; nor is it cheap
+                raise BatchFileError(TOO_LONG_ROW, "extent")  # to carry it on and on
+        yield buffer
         if last:
+            if after_data is not None:
+                after_data(rest)
             return
         chunk = stream.read(CHUNK)
+
+
+def _scan_sheet(stream, chunk: bytes, tags, scan: Scan) -> None:
+    extent = ExtentReader(tags.prefix, scan.extent)
+    for piece in _pieces(stream, chunk, tags,
+                         lambda rest: extent.count_merged(stream, rest, CHUNK)):
+        for suspect in (tags.f, b't="e"'):
+            position = piece.find(suspect)
+            while position >= 0:
+                position = piece.find(suspect, _check_cell(piece, position, tags, scan))
+        scan.rows += piece.count(tags.row)
+        extent.feed(piece)
+
+
+def _scan_extent(stream, chunk: bytes, tags, extent: Extent) -> None:
+    reader = ExtentReader(tags.prefix, extent)
+    for piece in _pieces(stream, chunk, tags,
+                         lambda rest: reader.count_merged(stream, rest, CHUNK)):
+        reader.feed(piece)
+
+
+def _count_values(stream, scan: Scan) -> None:
+    """The rows holding a value (a second pass, only when the rows are too many)."""
+    chunk = stream.read(CHUNK)
+    tags = _Tags.of(_WORKSHEET.search(chunk))
+    scan.value_rows = sum(tags.v in row or tags.inline in row
+                          for piece in _pieces(stream, chunk, tags)
+                          for row in piece.split(tags.row)[1:])
 
 
 class _Tags:
     """The sheet XML's tags, with the namespace prefix the file uses (usually none)."""
 
     def __init__(self, p: bytes):
+        self.prefix = p
         self.row, self.end = b"<" + p + b"row", b"</" + p + b"sheetData>"
         self.cell, self.cell_end = b"<" + p + b"c ", b"</" + p + b"c>"
         self.v, self.v_end = b"<" + p + b"v>", b"</" + p + b"v>"
         self.inline, self.f = b"<" + p + b"is>", b"<" + p + b"f"
+
+    @classmethod
+    def of(cls, root) -> "_Tags":
+        """The tags of a sheet whose root element was found (or not) in its first chunk."""
+        return cls(root.group(1) or b"" if root else b"")
 
 
 def _check_cell(buffer: bytes, position: int, tags: _Tags, scan: Scan) -> int:

@@ -3,6 +3,7 @@ on the hidden _meta sheet, and a header row whose labels map onto the business's
 """
 from app.batch.cells import cell_text
 from app.batch.errors import BatchFileError
+from app.batch.sheet_extent import Extent, column_letters
 from rules.business import Business
 from rules.business import get as get_business
 
@@ -10,6 +11,10 @@ TEMPLATE_MARK = "shebao-template"
 TEMPLATE_VERSIONS = frozenset({"1"})
 META_SHEET = "_meta"
 SIDE_SHEETS = frozenset({META_SHEET, "代码对应表", "示例"})
+# Columns past the template's own that a sheet may use: a stray note in column Z of a small
+# sheet is harmless; the bound is on the area (rows × columns) calamine would allocate.
+COLUMN_SLACK = 16
+MAX_MERGED = 10_000  # merged ranges in the data sheet (each one marks its rows' cells)
 
 
 def data_sheet(sheets, business: Business):
@@ -62,3 +67,19 @@ def map_headers(first_row, offset: int, business: Business):
                              "请使用本系统下载的模板，不要修改、增删表头", "headers")
     return headers, columns
 
+
+
+def check_extent(extent: Extent, business: Business, max_rows: int) -> None:
+    """Refuses a workbook whose sheets would make calamine build a grid far larger than a full
+    template does (calamine allocates rows × columns of the used area, ~32 bytes a cell: one
+    cell at XFD2000 costs 1 GB). A full template has ``max_rows`` + 1 rows of its own columns."""
+    columns = len(business.fields)
+    allowed = (max_rows + 1) * (columns + COLUMN_SLACK)
+    if extent.cells > allowed:
+        raise BatchFileError(
+            f"表格的已用区域过大（第{extent.rows}行、{column_letters(extent.columns)}列处仍有"
+            f"内容），远超“{business.name}”模板的范围（最多{max_rows + 1}行、{columns}列），"
+            "请删除模板以外单元格中的内容，或把数据复制到新下载的模板后重新上传", "extent")
+    if extent.merged > MAX_MERGED:
+        raise BatchFileError(f"表格中合并单元格过多（{extent.merged}处），请取消合并后重新上传",
+                             "merged")
