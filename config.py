@@ -59,9 +59,14 @@ class Config:
     CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
     JOB_THREADS = int(os.environ.get("JOB_THREADS", "2"))
     JOB_MODULES = os.environ.get("JOB_MODULES", "")
-    # A queued or running job its runner has not written for this long is failed when read
-    # (its process is gone); raise it for job kinds with steps longer than 15 minutes.
-    JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))
+    # A running job its runner has not written for this long is failed when read (its process
+    # is gone): the runner beats every JOB_HEARTBEAT seconds, long silent steps included.
+    JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "60"))
+    JOB_HEARTBEAT = float(os.environ.get("JOB_HEARTBEAT", "10"))
+    # A queued job waits for a free runner: failed when read only after this long.
+    JOB_QUEUED_STALE_AFTER = int(os.environ.get("JOB_QUEUED_STALE_AFTER", "900"))
+    # Address space an import job may take beyond its process's own (its child or Celery worker).
+    JOB_MEMORY_LIMIT_MB = int(os.environ.get("JOB_MEMORY_LIMIT_MB", "1024"))
     # Printed forms of more rows are rendered by a background job (views/declaration_print.py).
     PRINT_INLINE_ROWS = int(os.environ.get("PRINT_INLINE_ROWS", "300"))
 

@@ -71,4 +71,4 @@ def run_job_task(job_id: str) -> None:
     from app.jobs import run_job
 
     with flask_app().app_context():
-        run_job(job_id)
+        run_job(job_id, own_process=True)  # a worker process: memory-limited kinds get their limit

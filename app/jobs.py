@@ -14,6 +14,18 @@ change and progress report is written in a short transaction of its own, on a co
 own, so the page (``/jobs/<id>/``) sees it while the job runs. An exception marks the job failed
 with its text in ``message`` (and the traceback in the log); nothing is lost silently.
 
+A running job's runner beats (``updated_at``) every JOB_HEARTBEAT seconds from a side thread, so
+a long silent step still shows it alive; a running job not heard of for JOB_STALE_AFTER seconds
+(default 60) is failed when read: its process died (killed, a restart, out of memory). A queued
+job waits for a free runner, which may take long: it is failed after JOB_QUEUED_STALE_AFTER.
+The job's work and its "done" are committed in one transaction, and only while it is still
+running: a job failed as stale never turns done later.
+
+Memory: ``memory_limited`` kinds (imports) run with an address-space limit (RLIMIT_AS,
+JOB_MEMORY_LIMIT_MB above what the process has when the job starts) where they have a process of
+their own (the in-process runner's child for ``isolated`` kinds, a Celery worker); running out
+fails that job with a clear message, never the web server.
+
 Rules for a job function: ``params`` must be JSON-able; commit your own work (``db.session``) in
 batches before calling ``progress`` — on SQLite a second connection cannot write while your
 session holds uncommitted writes (set-based SQL per batch, ARCHITECTURE.md). Whatever the function
@@ -28,10 +40,12 @@ import logging
 import multiprocessing
 import os
 import pickle
+import resource
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -50,10 +64,11 @@ STATUS_NAMES = {QUEUED: _l("排队中"), RUNNING: _l("进行中"), DONE: _l("已
 TASK_NAME = "shebao.run_job"
 APP_JOB_MODULES: tuple[str, ...] = ("app.batch.jobs", "reports.jobs")  # the app's own job kinds
 DEFAULTS = {"JOB_THREADS": 2, "JOB_MODULES": "", "JOB_PROGRESS_INTERVAL": 0.5,
-            "JOB_STALE_AFTER": 900,
+            "JOB_STALE_AFTER": 60, "JOB_QUEUED_STALE_AFTER": 900, "JOB_HEARTBEAT": 10,
+            "JOB_MEMORY_LIMIT_MB": 1024,
             "CELERY_BROKER_URL": "", "CELERY_QUEUE": "shebao", "CELERY_KEY_PREFIX": ""}
 MESSAGE_LIMIT = 2000
-STALE_MESSAGE = "任务已中断：处理进程退出或服务重启，结果未保存，请重新提交"
+STALE_MESSAGE = "任务已中断：处理进程已停止运行（退出或服务重启），结果未保存，请重新上传或重新提交"
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -65,17 +80,19 @@ class JobKind:
     fn: Callable
     title: object  # a lazy_gettext string, or the kind itself
     isolated: bool = False  # the in-process runner runs it in a child process of its own
+    memory_limited: bool = False  # JOB_MEMORY_LIMIT_MB where it has a process of its own
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job(kind: str, title=None, isolated: bool = False):
+def job(kind: str, title=None, isolated: bool = False, memory_limited: bool = False):
     """Register ``fn(ctx, **params)`` as the job kind ``kind`` (at most 40 characters);
     ``title`` (a ``lazy_gettext`` string) heads the job's page. ``isolated`` kinds need much
     memory for a while (a 10,000-row PDF: ~1.5 GB): the in-process runner gives each run a
     child process, so the memory goes back to the system when it ends instead of staying
-    with the web server. Celery workers are separate processes already."""
+    with the web server. Celery workers are separate processes already. ``memory_limited``
+    kinds (user uploads) get JOB_MEMORY_LIMIT_MB there: a file that needs more fails its job."""
     if not kind or len(kind) > 40:
         raise ValueError(f"job kind must have 1 to 40 characters: {kind!r}")
 
@@ -83,7 +100,7 @@ def job(kind: str, title=None, isolated: bool = False):
         known = KINDS.get(kind)
         if known is not None and _name_of(known.fn) != _name_of(fn):
             raise ValueError(f"job kind {kind!r} is already registered by {_name_of(known.fn)}")
-        KINDS[kind] = JobKind(kind, fn, title or kind, isolated)
+        KINDS[kind] = JobKind(kind, fn, title or kind, isolated, memory_limited)
         return fn
 
     return register
@@ -237,8 +254,18 @@ def _run_in_child(app, job_id: str) -> None:
     process.start()
     process.join()
     if process.exitcode != 0:
+        # Out of address space, native code (calamine) aborts: say what most likely happened.
+        kind = KINDS.get(_kind_of_job(job_id))
+        hint = (f"，可能是处理所需内存超过上限（{setting('JOB_MEMORY_LIMIT_MB', app)} MB），"
+                "请把文件分成几个较小的文件后重新上传") if kind and kind.memory_limited \
+            else "，请重新提交"
         _write(job_id, only_from=(QUEUED, RUNNING), status=FAILED, finished_at=datetime.now(),
-               message=f"任务进程异常退出（退出码{process.exitcode}）")
+               message=f"任务进程异常退出（退出码{process.exitcode}）{hint}")
+
+
+def _kind_of_job(job_id: str) -> str | None:
+    with db.engine.connect() as conn:
+        return conn.scalar(sa.select(Job.kind).where(Job.id == job_id))
 
 
 def _portable_settings(app) -> dict:
@@ -259,7 +286,7 @@ def _child_main(settings: dict, job_id: str) -> None:
     app = create_app(**settings)
     with app.app_context():
         try:
-            run_job(job_id)
+            run_job(job_id, own_process=True)
         finally:
             db.engine.dispose()
 
@@ -288,9 +315,11 @@ def shutdown(app, wait: bool = True) -> None:
 
 
 # --- running -------------------------------------------------------------------------------
-def run_job(job_id: str) -> str | None:
+def run_job(job_id: str, own_process: bool = False) -> str | None:
     """Run one queued job to its end; returns its final status (None: no such job). A job that
-    another runner already started is left alone, so a redelivered task never runs twice."""
+    another runner already started is left alone, so a redelivered task never runs twice.
+    ``own_process``: this process runs this job only (a child, a Celery worker), so a
+    ``memory_limited`` kind gets its address-space limit here."""
     with db.engine.connect() as conn:
         row = conn.execute(sa.select(Job.kind, Job.params, Job.unit_id, Job.user_id, Job.status)
                            .where(Job.id == job_id)).first()
@@ -301,14 +330,26 @@ def run_job(job_id: str) -> str | None:
         log.info("job %s: already %s, not run again", job_id, row.status)
         return row.status
     ctx = JobContext(job_id, row.kind, row.unit_id, row.user_id)
+    kind = kind_of(row.kind)
+    limited = own_process and kind.memory_limited
     try:
-        returned = kind_of(row.kind).fn(ctx, **(row.params or {}))
-        db.session.commit()
+        with _heartbeat(job_id), _memory_limit(limited):
+            returned = kind.fn(ctx, **(row.params or {}))
         if ctx.result is None and isinstance(returned, dict):
             ctx.result = returned
         result = json.loads(json.dumps(ctx.result)) if ctx.result is not None else None
-        _write(job_id, status=DONE, result=result, result_file=ctx.result_file,
-               finished_at=datetime.now(), **ctx.unwritten())
+        # The work and "done" in one transaction, and only if the job still runs: a job shown
+        # failed (its runner silent too long) must not turn done, nor its work land, later.
+        done = db.session.execute(
+            sa.update(Job).where(Job.id == job_id, Job.status == RUNNING).values(
+                status=DONE, result=result, result_file=ctx.result_file,
+                finished_at=datetime.now(), updated_at=datetime.now(), **ctx.unwritten()),
+            execution_options={"synchronize_session": False}).rowcount
+        if not done:
+            db.session.rollback()
+            log.warning("job %s: failed while it ran (its runner was silent), work undone", job_id)
+            return FAILED
+        db.session.commit()
         return DONE
     except BaseException as error:
         db.session.rollback()
@@ -325,46 +366,107 @@ def run_job(job_id: str) -> str | None:
         return FAILED
 
 
+@contextmanager
+def _heartbeat(job_id: str):
+    """Writes the running job's sign of life every JOB_HEARTBEAT seconds from a side thread,
+    so a step that reports no progress for minutes does not look like a dead runner."""
+    interval, engine = float(setting("JOB_HEARTBEAT")), db.engine
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(interval):
+            try:
+                _write(job_id, only_from=(RUNNING,), engine=engine)
+            except Exception:  # SQLite busy with the job's own writes: the next beat will do
+                log.warning("job %s: heartbeat not written", job_id, exc_info=True)
+
+    beater = threading.Thread(target=beat, name=f"shebao-job-beat-{job_id[:8]}", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join(timeout=interval + 5)
+
+
+@contextmanager
+def _memory_limit(active: bool):
+    """At most JOB_MEMORY_LIMIT_MB more address space for the job than the process has now
+    (RLIMIT_AS, restored after): an allocation past it raises MemoryError in Python (native
+    code may abort the process instead; the runner then fails the job by its exit code)."""
+    limit_mb = int(setting("JOB_MEMORY_LIMIT_MB") or 0) if active else 0
+    if limit_mb <= 0:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = _address_space() + (limit_mb << 20)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int:
+    """This process's address space now (VmSize), in bytes."""
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) * 1024 for line in lines if line.startswith("VmSize:"))
+
+
 def _describe(error: BaseException) -> str:
     from app.errors import DomainError
 
+    if isinstance(error, MemoryError):
+        return (f"处理所需内存超过上限（{setting('JOB_MEMORY_LIMIT_MB')} MB），"
+                "请把文件分成几个较小的文件后重新上传")
     text = str(error) or type(error).__name__
     return text if isinstance(error, DomainError) else f"{type(error).__name__}: {text}"
 
 
-def _write(job_id: str, only_from=None, **values) -> int:
+def _write(job_id: str, only_from=None, engine=None, **values) -> int:
     """Update the Job row in a transaction of its own; returns the number of rows changed.
-    Every write is also the runner's sign of life (``updated_at``)."""
+    Every write is also the runner's sign of life (``updated_at``). ``engine``: for a thread
+    without the app context (the heartbeat)."""
     statement = sa.update(Job).where(Job.id == job_id).values(
         **{"updated_at": datetime.now(), **values})
     if only_from:
         statement = statement.where(Job.status.in_(only_from))
-    with db.engine.begin() as conn:
+    with (engine or db.engine).begin() as conn:
         return conn.execute(statement).rowcount
 
 
 # --- reading -------------------------------------------------------------------------------
 def get(job_id: str) -> Job | None:
-    """The Job row as it is now in the database (never a stale copy from the session). A job
-    its runner has not written for JOB_STALE_AFTER seconds is failed first: the process that
-    ran it is gone (a restart, a killed worker), and the page must not show it running
-    forever."""
+    """The Job row as it is now in the database (never a stale copy from the session). A
+    running job whose runner has not been heard of for JOB_STALE_AFTER seconds (it beats every
+    JOB_HEARTBEAT) is failed first: the process that ran it is gone (killed, a restart), and the
+    page must not show it running. A queued one is failed after JOB_QUEUED_STALE_AFTER."""
     _fail_if_stale(job_id)
     return db.session.get(Job, job_id, populate_existing=True)
 
 
 def _fail_if_stale(job_id: str) -> None:
-    silent_since = datetime.now() - timedelta(seconds=float(setting("JOB_STALE_AFTER")))
+    now = datetime.now()
     last_heard = sa.func.coalesce(Job.updated_at, Job.started_at, Job.created_at)
-    with db.engine.begin() as conn:
+    silent_since = {
+        RUNNING: now - timedelta(seconds=float(setting("JOB_STALE_AFTER"))),
+        QUEUED: now - timedelta(seconds=float(setting("JOB_QUEUED_STALE_AFTER")))}
+    with db.engine.connect() as conn:  # read first: most reads find it alive, and need no lock
+        row = conn.execute(sa.select(Job.status, last_heard.label("heard"))
+                           .where(Job.id == job_id)).first()
+    if row is None or row.status not in silent_since or row.heard >= silent_since[row.status]:
+        return
+    with db.engine.begin() as conn:  # the same test again: a beat may have come meanwhile
         failed = conn.execute(
-            sa.update(Job).where(Job.id == job_id, Job.status.in_((QUEUED, RUNNING)),
-                                 last_heard < silent_since)
-            .values(status=FAILED, message=STALE_MESSAGE, finished_at=datetime.now(),
-                    updated_at=datetime.now())).rowcount
+            sa.update(Job).where(Job.id == job_id, Job.status == row.status,
+                                 last_heard < silent_since[row.status])
+            .values(status=FAILED, message=STALE_MESSAGE, finished_at=now, updated_at=now)
+        ).rowcount
     if failed:
-        log.warning("job %s: no word from its runner since %s, marked failed", job_id,
-                    silent_since)
+        log.warning("job %s: %s, no word from its runner since %s, marked failed", job_id,
+                    row.status, row.heard)
 
 
 def wait(job_id: str, timeout: float = 60, interval: float = 0.2) -> Job:

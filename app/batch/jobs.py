@@ -1,5 +1,6 @@
 """Large Excel imports run as background jobs (H6), so the page shows progress instead of
-holding a request for the whole file."""
+holding a request for the whole file. Each runs in a process of its own with a memory limit
+(JOB_MEMORY_LIMIT_MB): a file that would need more fails its job, never the web server."""
 from flask_babel import lazy_gettext as _l
 
 from app.batch.importer import import_file
@@ -10,7 +11,7 @@ from models.declaration import Declaration
 from models.user import ShebaoUser
 
 
-@job("batch_import", title=_l("批量导入"))
+@job("batch_import", title=_l("批量导入"), isolated=True, memory_limited=True)
 def batch_import(ctx, unit_id, business_code, user_id, file_key, filename,
                  declaration_id=None):
     user = db.session.get(ShebaoUser, user_id)

@@ -65,3 +65,21 @@ def isolated(ctx, n: int):
 def crash(ctx):
     ctx.progress(1, 2, "即将退出", force=True)
     os._exit(3)  # what a process killed for its memory looks like to the runner
+
+
+@job("test.silent", title="测试长步骤任务")
+def silent(ctx, gate: str, marker: str | None = None):
+    """One long step that reports no progress: only the heartbeat says its runner lives."""
+    ctx.progress(0, 1, "长步骤", force=True)
+    if not GATES[gate].wait(GATE_TIMEOUT):
+        raise TimeoutError("测试闸门未放行")
+    if marker:
+        db.session.add(AuditLog(action="test.job", target_id=marker))
+    return {"ok": True}
+
+
+@job("test.hog", isolated=True, memory_limited=True)
+def hog(ctx, mb: int):
+    """Asks for ``mb`` MB at once, as a hostile file would make a reader do."""
+    ctx.progress(0, 1, "分配内存", force=True)
+    return {"size": len(bytearray(mb << 20))}

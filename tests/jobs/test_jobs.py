@@ -149,19 +149,21 @@ def test_progress_writes_are_throttled(app, monkeypatch):
 
 
 def test_a_job_whose_runner_went_silent_is_failed_when_read(app, as_user, unit_of):
-    """A runner that died (restart, killed worker) leaves its job running: once nothing has
-    been written for JOB_STALE_AFTER seconds, the page shows it failed, not running forever."""
+    """A runner that died (restart, killed worker) leaves its job running: once no heartbeat
+    has come for JOB_STALE_AFTER seconds, the page shows it failed, not running forever. A
+    queued job only waits for a free runner: it is failed after JOB_QUEUED_STALE_AFTER."""
     from datetime import datetime, timedelta
 
     unit = unit_of(EMPLOYER)
-    long_ago = datetime.now() - timedelta(seconds=jobs.setting("JOB_STALE_AFTER", app) + 60)
-    rows = {"dead": (jobs.RUNNING, long_ago), "never_started": (jobs.QUEUED, None),
-            "alive": (jobs.RUNNING, datetime.now())}
+    now = datetime.now()
+    silent = now - timedelta(seconds=jobs.setting("JOB_STALE_AFTER", app) + 1)
+    forgotten = now - timedelta(seconds=jobs.setting("JOB_QUEUED_STALE_AFTER", app) + 1)
+    rows = {"dead": (jobs.RUNNING, silent, silent), "never_started": (jobs.QUEUED, None, forgotten),
+            "waiting": (jobs.QUEUED, None, silent), "alive": (jobs.RUNNING, now, silent)}
     ids = {}
     with app.app_context():
-        for name, (status, updated) in rows.items():
+        for name, (status, updated, created) in rows.items():
             ids[name] = str(uuid.uuid4())
-            created = long_ago if name != "alive" else datetime.now()
             db.session.add(Job(id=ids[name], kind="test.count", status=status, done=3, total=10,
                                params={}, unit_id=unit, created_at=created,
                                updated_at=updated))
@@ -170,8 +172,9 @@ def test_a_job_whose_runner_went_silent_is_failed_when_read(app, as_user, unit_o
     for name in ("dead", "never_started"):
         data = client.get(f"/jobs/{ids[name]}.json").get_json()
         assert data["status"] == jobs.FAILED, name
-        assert "任务已中断" in data["message"]
+        assert "任务已中断" in data["message"] and "请重新上传或重新提交" in data["message"]
     assert client.get(f"/jobs/{ids['alive']}.json").get_json()["status"] == jobs.RUNNING
+    assert client.get(f"/jobs/{ids['waiting']}.json").get_json()["status"] == jobs.QUEUED
     with app.app_context():
         assert jobs.run_job(ids["never_started"]) == jobs.FAILED  # a late delivery: not run
         db.session.query(Job).filter(Job.id.in_(ids.values())).delete()
