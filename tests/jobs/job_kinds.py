@@ -83,3 +83,12 @@ def hog(ctx, mb: int):
     """Asks for ``mb`` MB at once, as a hostile file would make a reader do."""
     ctx.progress(0, 1, "分配内存", force=True)
     return {"size": len(bytearray(mb << 20))}
+
+
+@job("test.killed", isolated=True, memory_limited=True)
+def killed(ctx):
+    """Dies as a process does when native code aborts on memory or the OOM killer strikes."""
+    import signal
+
+    ctx.progress(0, 1, "即将被终止", force=True)
+    os.kill(os.getpid(), signal.SIGKILL)

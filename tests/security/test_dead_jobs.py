@@ -130,3 +130,14 @@ def test_a_job_past_its_memory_limit_fails_with_a_clear_message(app, runner_sett
         assert "请把文件分成几个较小的文件后重新上传" in row.message
         db.session.delete(row)
         db.session.commit()
+
+
+def test_an_import_job_process_killed_for_memory_fails_its_job_with_a_hint(app, runner_settings):
+    with app.app_context():
+        job_id = jobs.submit("test.killed", {}).id
+        row = jobs.wait(job_id, timeout=90)
+        assert row.status == jobs.FAILED
+        assert "任务进程异常退出（退出码-9）" in row.message
+        assert "可能是处理所需内存超过上限（1024 MB）" in row.message, row.message
+        db.session.delete(row)
+        db.session.commit()
