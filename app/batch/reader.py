@@ -22,13 +22,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from app.batch.cells import ID_AS_NUMBER, NORMALIZERS, SHARED_MAX, STRIP, UNIQUE_KINDS
 from app.batch.cells import id_from_number, other_text
 from app.batch.errors import BatchFileError, corrupt
-from app.batch.sheet_scan import FORMULA_WITHOUT_VALUE, Scan, scan_parts
+from app.batch.sheet_scan import FORMULA_WITHOUT_VALUE, Scan, exact_extent, scan_parts
 from app.batch.template_checks import check_extent, check_meta, data_sheet, map_headers
 from app.batch.workbook import open_xlsx, sheets_of
 from rules.business import Business
@@ -81,13 +82,15 @@ def stream_batch(data: bytes, business: Business | str, max_rows: int = 100_000,
     name, part = data_sheet(sheets, business)
     scan = scan_parts(archive, part, max_rows)
     # calamine builds the dense grid of a sheet it reads: judge the sheets' size before it does.
-    check_extent(scan.largest_other, business, max_rows)  # _meta, or a sheet we mistook
+    other = scan.largest_other  # _meta, or a sheet calamine might take for one we judged
+    check_extent(other, business, max_rows, partial(exact_extent, archive, other.part))
     with _calamine_errors(), CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
         check_meta(workbook, business)
         if scan.data_rows > max_rows:
             raise BatchFileError(f"数据行数超过上限：最多{max_rows}行，文件中有"
                                  f"{scan.data_rows}行，请分成几个文件上传", "too_many_rows")
-        check_extent(scan.extent, business, max_rows)
+        check_extent(scan.extent, business, max_rows,
+                     partial(exact_extent, archive, scan.extent.part))
         # The sheet holds its cells itself: the workbook (a copy of the file) can go now.
         sheet = workbook.get_sheet_by_name(name)
     return _read_rows(sheet, business, scan, date1904, max_rows, share_values)

@@ -46,11 +46,12 @@ def scan_parts(archive: zipfile.ZipFile, data_part: str | None, max_rows: int) -
                 chunk = stream.read(CHUNK)
                 found = _WORKSHEET.search(chunk)
                 if info.filename == data_part:
+                    scan.extent.part = info.filename
                     _scan_sheet(stream, chunk, _Tags.of(found), scan)
                 elif found:
-                    other = Extent()
+                    other = Extent(part=info.filename)
                     _scan_extent(stream, chunk, _Tags.of(found), other)
-                    if other.cells > scan.largest_other.cells:
+                    if other.cells_bound > scan.largest_other.cells_bound:
                         scan.largest_other = other
                 while stream.read(CHUNK):
                     pass
@@ -101,8 +102,24 @@ def _scan_sheet(stream, chunk: bytes, tags, scan: Scan) -> None:
         extent.feed(piece)
 
 
-def _scan_extent(stream, chunk: bytes, tags, extent: Extent) -> None:
-    reader = ExtentReader(tags.prefix, extent)
+def exact_extent(archive: zipfile.ZipFile, part: str) -> Extent:
+    """A sheet's extent with every cell reference read (when the first pass's bound is too
+    large to tell)."""
+    extent = Extent(part=part)
+    try:
+        with archive.open(part) as stream:
+            chunk = stream.read(CHUNK)
+            _scan_extent(stream, chunk, _Tags.of(_WORKSHEET.search(chunk)), extent, exact=True)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+            ValueError) as error:
+        if isinstance(error, BatchFileError):
+            raise
+        raise corrupt() from error
+    return extent
+
+
+def _scan_extent(stream, chunk: bytes, tags, extent: Extent, exact: bool = False) -> None:
+    reader = ExtentReader(tags.prefix, extent, exact)
     for piece in _pieces(stream, chunk, tags,
                          lambda rest: reader.count_merged(stream, rest, CHUNK)):
         reader.feed(piece)

@@ -69,13 +69,17 @@ def map_headers(first_row, offset: int, business: Business):
 
 
 
-def check_extent(extent: Extent, business: Business, max_rows: int) -> None:
-    """Refuses a workbook whose sheets would make calamine build a grid far larger than a full
-    template does (calamine allocates rows × columns of the used area, ~32 bytes a cell: one
-    cell at XFD2000 costs 1 GB). A full template has ``max_rows`` + 1 rows of its own columns."""
+def check_extent(extent: Extent, business: Business, max_rows: int, exactly=None) -> None:
+    """Refuses a sheet that would make calamine build a grid far larger than a full template
+    does (calamine allocates rows × columns of the used area, ~32 bytes a cell: one cell at
+    XFD2000 costs 1 GB). A full template has ``max_rows`` + 1 rows of its own columns.
+    ``exactly()`` measures the sheet again cell by cell when the first pass's bound is too large
+    to tell."""
     columns = len(business.fields)
     allowed = (max_rows + 1) * (columns + COLUMN_SLACK)
-    if extent.cells > allowed:
+    if extent.cells_bound > allowed and exactly is not None:
+        extent = exactly()
+    if extent.cells_bound > allowed:
         raise BatchFileError(
             f"表格的已用区域过大（第{extent.rows}行、{column_letters(extent.columns)}列处仍有"
             f"内容），远超“{business.name}”模板的范围（最多{max_rows + 1}行、{columns}列），"
