@@ -40,12 +40,10 @@ import logging
 import multiprocessing
 import os
 import pickle
-import resource
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -55,6 +53,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.job_guards import heartbeat, memory_limit
 from app.storage import storage
 from models.job import Job
 
@@ -330,10 +329,14 @@ def run_job(job_id: str, own_process: bool = False) -> str | None:
         log.info("job %s: already %s, not run again", job_id, row.status)
         return row.status
     ctx = JobContext(job_id, row.kind, row.unit_id, row.user_id)
-    kind = kind_of(row.kind)
-    limited = own_process and kind.memory_limited
+    engine = db.engine  # the heartbeat thread has no app context
     try:
-        with _heartbeat(job_id), _memory_limit(limited):
+        kind = kind_of(row.kind)
+        memory_mb = int(setting("JOB_MEMORY_LIMIT_MB") or 0) \
+            if own_process and kind.memory_limited else 0
+        with heartbeat(float(setting("JOB_HEARTBEAT")), job_id,
+                       lambda: _write(job_id, only_from=(RUNNING,), engine=engine)), \
+                memory_limit(memory_mb):
             returned = kind.fn(ctx, **(row.params or {}))
         if ctx.result is None and isinstance(returned, dict):
             ctx.result = returned
@@ -364,55 +367,6 @@ def run_job(job_id: str, own_process: bool = False) -> str | None:
         if interrupted:
             raise
         return FAILED
-
-
-@contextmanager
-def _heartbeat(job_id: str):
-    """Writes the running job's sign of life every JOB_HEARTBEAT seconds from a side thread,
-    so a step that reports no progress for minutes does not look like a dead runner."""
-    interval, engine = float(setting("JOB_HEARTBEAT")), db.engine
-    stop = threading.Event()
-
-    def beat():
-        while not stop.wait(interval):
-            try:
-                _write(job_id, only_from=(RUNNING,), engine=engine)
-            except Exception:  # SQLite busy with the job's own writes: the next beat will do
-                log.warning("job %s: heartbeat not written", job_id, exc_info=True)
-
-    beater = threading.Thread(target=beat, name=f"shebao-job-beat-{job_id[:8]}", daemon=True)
-    beater.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beater.join(timeout=interval + 5)
-
-
-@contextmanager
-def _memory_limit(active: bool):
-    """At most JOB_MEMORY_LIMIT_MB more address space for the job than the process has now
-    (RLIMIT_AS, restored after): an allocation past it raises MemoryError in Python (native
-    code may abort the process instead; the runner then fails the job by its exit code)."""
-    limit_mb = int(setting("JOB_MEMORY_LIMIT_MB") or 0) if active else 0
-    if limit_mb <= 0:
-        yield
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = _address_space() + (limit_mb << 20)
-    if hard != resource.RLIM_INFINITY:
-        wanted = min(wanted, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def _address_space() -> int:
-    """This process's address space now (VmSize), in bytes."""
-    with open("/proc/self/status") as lines:
-        return next(int(line.split()[1]) * 1024 for line in lines if line.startswith("VmSize:"))
 
 
 def _describe(error: BaseException) -> str:

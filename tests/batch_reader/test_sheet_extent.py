@@ -53,7 +53,8 @@ def test_styled_empty_cells_do_not_count_but_an_empty_inline_text_does():
 
 
 def test_rows_without_r_follow_the_last_row_with_one():
-    extent = measured(rows(1, 1200), "<row/>" * 5000 + '<row><c t="inlineStr"><is><t>x</t></is></c></row>')
+    last = '<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    extent = measured(rows(1, 1200), "<row/>" * 5000 + last)
     assert extent.rows == 6201
 
 
