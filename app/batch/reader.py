@@ -80,7 +80,7 @@ def stream_batch(data: bytes, business: Business | str, max_rows: int = 100_000,
     archive = open_xlsx(data, max_unzipped)
     sheets, date1904 = sheets_of(archive)
     name, part = data_sheet(sheets, business)
-    scan = scan_parts(archive, part, max_rows)
+    scan = scan_parts(archive, part, max_rows, {p for _, p in sheets if p})
     # calamine builds the dense grid of a sheet it reads: judge the sheets' size before it does.
     other = scan.largest_other  # _meta, or a sheet calamine might take for one we judged
     check_extent(other, business, max_rows, partial(exact_extent, archive, other.part))

@@ -16,7 +16,8 @@ FORMULA_WITHOUT_VALUE = "单元格为公式且无计算结果，请粘贴为数�
 TOO_LONG_ROW = "表格中有一行内容过长，不是本系统模板的数据行，请删除模板以外单元格中的内容后重新上传"
 CHUNK = 1 << 20
 LONGEST_ROW = 8 * CHUNK
-_WORKSHEET = re.compile(rb"<(\w+:)?(?:worksheet|dialogsheet|macrosheet)\b")
+ROOT_WITHIN = 1 << 16  # how far into a part not named as a sheet its root is looked for
+_WORKSHEET = re.compile(rb"<(\w+:)?(?:worksheet|dialogsheet|macrosheet|chartsheet)\b")
 
 
 @dataclass
@@ -32,11 +33,12 @@ class Scan:
         return (self.rows if self.value_rows is None else self.value_rows) - 1
 
 
-def scan_parts(archive: zipfile.ZipFile, data_part: str | None, max_rows: int) -> Scan:
+def scan_parts(archive: zipfile.ZipFile, data_part: str | None, max_rows: int,
+               sheet_parts=frozenset()) -> Scan:
     """Inflate every part once in chunks (zipfile stops at the declared size and checks the CRC);
     on the way, count the data sheet's rows and find its formula and error cells, and learn how
-    large a grid calamine would build for each worksheet (every part that is one, whatever the
-    workbook's relations say: calamine must not find a sheet we did not judge)."""
+    large a grid calamine would build for each worksheet: the workbook's ``sheet_parts`` and
+    every other part that starts as one (calamine must not find a sheet we did not judge)."""
     scan = Scan()
     try:
         for info in archive.infolist():
@@ -44,7 +46,10 @@ def scan_parts(archive: zipfile.ZipFile, data_part: str | None, max_rows: int) -
                 raise corrupt()
             with archive.open(info) as stream:
                 chunk = stream.read(CHUNK)
-                found = _WORKSHEET.search(chunk)
+                listed = info.filename == data_part or info.filename in sheet_parts
+                found = _WORKSHEET.search(chunk, 0, len(chunk) if listed else ROOT_WITHIN)
+                if listed and found is None:  # no writer puts a megabyte before the root
+                    raise corrupt()
                 if info.filename == data_part:
                     scan.extent.part = info.filename
                     _scan_sheet(stream, chunk, _Tags.of(found), scan)

@@ -173,3 +173,14 @@ def test_a_stray_note_in_column_z_still_imports(app, as_user, tmp_path):
     assert response.status_code == 302 and re.search(r"/\d+/batch/", response.headers["Location"])
     page = employer.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="good-count">1<' in page
+
+
+def test_a_sheet_whose_root_hides_behind_a_megabyte_of_padding_is_corrupt(tmp_path):
+    """The namespace prefix of a sheet's tags is read from its root element: a sheet of the
+    workbook without one in its first megabyte is no sheet Excel wrote, and is not let through
+    unmeasured."""
+    padding = "<!--" + "x" * (1 << 20) + "-->"
+    data = hostile(far_cell("XFD100000"), part="xl/worksheets/sheet4.xml")
+    data = replace_part(data, "xl/worksheets/sheet4.xml",
+                        lambda xml: xml.replace("<worksheet", padding + "<worksheet", 1))
+    assert read_in_child(data, tmp_path)["reason"] == "corrupt"
