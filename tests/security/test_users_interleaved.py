@@ -17,6 +17,7 @@ from models.contribution import Bill, Payment
 from models.declaration import Declaration, DeclarationItem
 from models.person import Enrollment, Person
 from models.unit import Unit
+from tests.views.pages import read_xlsx
 from views import search_widget
 from views.tenancy import unit_scope
 
@@ -111,43 +112,89 @@ SEARCHED = ["/unitstaffview/list/", "/staffchangeview/list/", "/contributionview
 @pytest.mark.parametrize("url", SEARCHED)
 def test_a_search_of_one_employer_is_not_on_the_next_employers_page(app, as_user, url):
     (searched,) = own_id_numbers(app, UNIT2, 1)
+    (own,) = own_id_numbers(app, UNIT1, 1)
     other, first = as_user(UNIT2), as_user(UNIT1)
     page = other.get(f"{url}?_flt_0_person.id_number={searched}").get_data(as_text=True)
     assert searched in page
-    for next_url in (url, f"{url}?_flt_0_person.name=无此人", url.replace("list", "export")):
+    export = url.replace("list", "export") + f"?_flt_0_person.id_number={own}"
+    for next_url in (url, f"{url}?_flt_0_person.name=无此人"):
         response = first.get(next_url)
         assert response.status_code == 200
-        assert searched.encode() not in response.data, next_url
+        assert searched not in response.get_data(as_text=True), next_url
+    response = first.get(export)
+    assert response.status_code == 200
+    _headers, rows, _sheet = read_xlsx(response.data)
+    assert {row["社会保障号码"] for row in rows} <= {own}  # its own search, not unit 2's
+
+
+THREADS, ROUNDS = 12, 10  # six threads per employer, released together by a Barrier
+
+
+def run_together(work, units) -> list:
+    """Run ``work(unit, client_index)`` in THREADS threads, the units taking turns; returns
+    what the threads reported wrong (a thread that raised reports its exception)."""
+    start, wrong = threading.Barrier(THREADS), []
+
+    def run(index):
+        try:
+            start.wait(timeout=30)
+            work(units[index % len(units)], index)
+        except Exception as error:  # noqa: BLE001 - reported, so the test fails with it
+            wrong.append(repr(error))
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return wrong
 
 
 def test_two_employers_searching_one_list_at_once_see_only_their_own_search(app, as_user):
-    """Two threads, each its own client, search the same list with their own ID number ten
-    times, released together: each page's active filter and rows are its own search's."""
-    url, rounds = "/unitstaffview/list/", 10
-    users = {UNIT1: own_id_numbers(app, UNIT1, 1)[0], UNIT2: own_id_numbers(app, UNIT2, 1)[0]}
-    clients = {unit: as_user(unit) for unit in users}
-    start = threading.Barrier(len(users))
+    """Each thread, its own client, searches the same list for its unit's ID number ten times:
+    each page's active filter and rows are its own search's, never the other unit's."""
+    url = "/unitstaffview/list/"
+    numbers = {UNIT1: own_id_numbers(app, UNIT1, 1)[0], UNIT2: own_id_numbers(app, UNIT2, 1)[0]}
+    clients = [as_user((UNIT1, UNIT2)[index % 2]) for index in range(THREADS)]
     wrong: list = []
 
-    def search(unit):
-        mine = users[unit]
-        others = [number for other, number in users.items() if other != unit]
-        start.wait(timeout=30)
-        for _round in range(rounds):
-            html = clients[unit].get(f"{url}?_flt_0_person.id_number={mine}").get_data(
+    def search(unit, index):
+        mine = numbers[unit]
+        others = [number for other, number in numbers.items() if other != unit]
+        for _round in range(ROUNDS):
+            html = clients[index].get(f"{url}?_flt_0_person.id_number={mine}").get_data(
                 as_text=True)
             if mine not in html or any(number in html for number in others):
                 wrong.append(unit)
             if not re.search(r"(?:记录数目|Record Count):</strong>\s*[1-9]", html):
                 wrong.append((unit, "no rows"))
 
-    threads = [threading.Thread(target=search, args=(unit,)) for unit in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    assert wrong == []
+    assert run_together(search, [UNIT1, UNIT2]) + wrong == []
+
+
+def test_two_employers_filtering_the_api_at_once_get_only_their_own_rows(app):
+    """The REST API kept its filters on the API object too: the same race through JWT."""
+    from tests.support import PASSWORDS
+
+    numbers = {UNIT1: own_id_numbers(app, UNIT1, 1)[0], UNIT2: own_id_numbers(app, UNIT2, 1)[0]}
+    headers = {}
+    for unit in numbers:
+        response = app.test_client().post("/api/v1/security/login", json={
+            "username": unit, "password": PASSWORDS[unit], "provider": "db"})
+        headers[unit] = {"Authorization": f"Bearer {response.json['access_token']}"}
+    wrong: list = []
+
+    def search(unit, _index):
+        client, mine = app.test_client(), numbers[unit]
+        query = f"(filters:!((col:person.id_number,opr:rel_eq,value:'{mine}')))"
+        for _round in range(ROUNDS):
+            response = client.get(f"/api/v1/enrollment/?q={query}", headers=headers[unit])
+            found = {row["person"]["id_number"] for row in response.json.get("result", [])}
+            if response.status_code != 200 or found != {mine}:
+                wrong.append((unit, response.status_code, sorted(found)))
+
+    assert run_together(search, [UNIT1, UNIT2]) + wrong == []
 
 
 def test_kept_search_forms_are_kept_per_unit_and_once_for_the_center(app, as_user):
