@@ -54,7 +54,65 @@ def requested(prefix: str, view_name: str):
     return to_int(request.args.get(prefix + view_name))
 
 
-class ListView(FiltersPerRequest, ExplainedDelete, ModelView):
+class SafeListing(FiltersPerRequest):
+    """What a FAB ModelView keeps or reads per request, made safe: its active filters are the
+    request's own, and its paging a size of the page-size menu and a page inside the rows
+    listed. ``ListView`` has it; FAB's own screens (users, roles) take it as a mixin before
+    FAB's class."""
+
+    def _list(self, **kwargs):
+        """FAB's list, its paging read by ``requested``: FAB int()s every ``page_``/``psize_``
+        argument of the request (a letter was a 500)."""
+        widgets = self._list_widgets(**kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def _list_widgets(self, **kwargs) -> dict:
+        name = self.__class__.__name__
+        order_column, order_direction = get_order_args().get(name) or ("", "")
+        get_filter_args(self._filters)
+        return self._get_list_widget(
+            filters=self._filters, order_column=order_column, order_direction=order_direction,
+            page=requested("page_", name), page_size=requested("psize_", name), **kwargs)
+
+    def _get_list_widget(self, filters, page=None, page_size=None, **kwargs):
+        page, page_size = self._paging(page, page_size)
+        return super()._get_list_widget(filters, page=page, page_size=page_size, **kwargs)
+
+    def _show(self, pk):
+        """FAB's show page, its related lists' paging read as ``_list`` reads it: FAB's own
+        reading int()s every ``page_``/``psize_`` argument (a letter was a 500)."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        names = [view.__class__.__name__ for view in self._related_views]
+        return self._get_related_views_widgets(
+            item, orders=get_order_args(), widgets=widgets,
+            pages={name: requested("page_", name) for name in names},
+            page_sizes={name: requested("psize_", name) for name in names})
+
+    def _edit(self, pk):
+        """FAB's edit form. FAB reads the paging of its related lists with int() of every
+        argument whose name holds ``page_`` or ``psize_``: one that is no number is refused
+        (400) before FAB raises on it (500); the related lists bound the numbers (``_paging``)."""
+        for name, value in request.args.items(multi=True):
+            if ("page_" in name or "psize_" in name) and to_int(value) is None:
+                abort(400)
+        return super()._edit(pk)
+
+    def _paging(self, page, page_size) -> tuple:
+        """(page, page size) a list shows: a size of the page-size menu or the screen's own,
+        else the screen's own; a page inside the rows the list counts, else the first. FAB
+        takes any number: a million rows a page, a negative or overflowing offset (500)."""
+        size = page_size if page_size in {*PAGE_SIZES, self.page_size} else self.page_size
+        pages = -(-(getattr(self, "count_cap", None) or MAX_ROWS) // size)
+        return (page if page is not None and 0 <= page < pages else None), size
+
+
+class ListView(SafeListing, ExplainedDelete, ModelView):
     """Declared columns in, labels, formatters, search fields, eager loads and export out."""
 
     page_size = 20
@@ -153,46 +211,10 @@ class ListView(FiltersPerRequest, ExplainedDelete, ModelView):
     def _list(self, **kwargs):
         """FAB's list, without building the search form on every page: the search widget builds
         it only when it renders its kept parts (views.search_widget)."""
-        name = self.__class__.__name__
-        order_column, order_direction = get_order_args().get(name) or ("", "")
-        get_filter_args(self._filters)
-        widgets = self._get_list_widget(
-            filters=self._filters, order_column=order_column, order_direction=order_direction,
-            page=requested("page_", name), page_size=requested("psize_", name), **kwargs)
+        widgets = self._list_widgets(**kwargs)
         self.update_redirect()
         widgets["export_href"] = self._export_href()
         return self._get_search_widget(widgets=widgets)
-
-    def _show(self, pk):
-        """FAB's show page, its related lists' paging read as ``_list`` reads it: FAB's own
-        reading int()s every ``page_``/``psize_`` argument (a letter was a 500)."""
-        item = self.datamodel.get(pk, self._base_filters)
-        if not item:
-            abort(404)
-        widgets = self._get_show_widget(pk, item)
-        self.update_redirect()
-        names = [view.__class__.__name__ for view in self._related_views]
-        return self._get_related_views_widgets(
-            item, orders=get_order_args(), widgets=widgets,
-            pages={name: requested("page_", name) for name in names},
-            page_sizes={name: requested("psize_", name) for name in names})
-
-    def _edit(self, pk):
-        """FAB's edit form. It reads the paging of related lists (these screens have none) with
-        int() of every argument whose name holds ``page_`` or ``psize_``: refuse one that is
-        not a number (400) before FAB raises on it (500)."""
-        for name, value in request.args.items(multi=True):
-            if ("page_" in name or "psize_" in name) and to_int(value) is None:
-                abort(400)
-        return super()._edit(pk)
-
-    def _paging(self, page, page_size) -> tuple:
-        """(page, page size) a list shows: a size of the page-size menu or the screen's own,
-        else the screen's own; a page inside the rows the list counts, else the first. FAB
-        takes any number: a million rows a page, a negative or overflowing offset (500)."""
-        size = page_size if page_size in {*PAGE_SIZES, self.page_size} else self.page_size
-        pages = -(-(self.count_cap or MAX_ROWS) // size)
-        return (page if page is not None and 0 <= page < pages else None), size
 
     def _export_href(self):
         """The Excel export of this list (E12) where this user may export, else None."""
