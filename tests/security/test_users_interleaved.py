@@ -198,20 +198,19 @@ def test_two_employers_filtering_the_api_at_once_get_only_their_own_rows(app):
 
 
 def test_kept_search_forms_are_kept_per_unit_and_once_for_the_center(app, as_user):
-    from models.unit import Unit as UnitModel
+    """The reviewer and the admin share one kept form; each employer's unit has its own."""
+    from app.extensions import db
 
     forget_kept_widgets(app)
     url = "/unitstaffview/list/"
     for who in ("reviewer", "admin", UNIT1, UNIT2, UNIT1):
         assert as_user(who).get(url).status_code == 200
     with app.app_context():
-        from app.extensions import db
-
         ids = {no: pk for no, pk in db.session.execute(
-            sa.select(UnitModel.unit_no, UnitModel.id).where(UnitModel.unit_no.in_([UNIT1, UNIT2])))}
-        scopes = [key[-1] for key in app.extensions[search_widget.EXTENSION]
-                  if key[0] == "/unitstaffview"]
+            sa.select(Unit.unit_no, Unit.id).where(Unit.unit_no.in_([UNIT1, UNIT2])))}
         db.session.rollback()
+    scopes = [key[-1] for key in app.extensions[search_widget.EXTENSION]
+              if key[0] == "/unitstaffview"]
     assert sorted(scopes, key=str) == sorted([None, ids[UNIT1], ids[UNIT2]], key=str)
 
 
