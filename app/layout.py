@@ -6,12 +6,15 @@ permission check per menu entry, and two modal dialogs: about as long as the lis
 What they show depends on less than the request:
 
 - asset links on the script root alone (the CSP nonce is added per page);
-- the modal dialogs on the language;
+- the modal dialogs on the language (they hold no link);
 - the navbar on the (view, permission) pairs of the user's roles, which the security manager
-  reads once per request anyway, and on the language. A role edit therefore shows on the next
-  page without any invalidation. Only the user's own menu (name, profile, logout) is the user's:
-  it is kept per name and language and put into the navbar's ``user_menu`` slot. Menu items
-  with a ``cond`` callable would depend on more: the cache refuses them.
+  reads once per request anyway, the language and the script root its links start with. A role
+  edit therefore shows on the next page without any invalidation. Only the user's own menu
+  (name, profile, logout) is the user's: it is kept per name, language and script root and put
+  into the navbar's ``user_menu`` slot; nothing else in it differs between users (two users of
+  one name see the same menu). Menu items with a ``cond`` callable would depend on more: the
+  cache refuses them. Nothing kept shows the unit: the home page and list titles, which do,
+  are rendered per request.
 """
 from flask import current_app, g, redirect, request, url_for
 from flask_babel import get_locale
@@ -93,13 +96,13 @@ def navbar() -> Markup:
     user = g.get("user")
     if user is None or not user.is_authenticated:
         return _navbar(_render("layout/user_menu.html", user=None))
-    name = user.get_full_name()
-    user_menu = _kept(("user_menu", name, page_language()),
+    name, root = user.get_full_name(), request.script_root
+    user_menu = _kept(("user_menu", name, page_language(), root),
                       lambda: _render("layout/user_menu.html", user=user), USERS, MAX_USERS)
     pairs = current_app.appbuilder.sm.permission_pairs_of(user)
     if pairs is None:  # a built-in role, which FAB checks its own way: not kept
         return _navbar(user_menu)
-    frame = _kept(("navbar", pairs, page_language()), _kept_frame)
+    frame = _kept(("navbar", pairs, page_language(), root), _kept_frame)
     return Markup(frame.replace(USER_SLOT, user_menu))
 
 

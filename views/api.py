@@ -3,24 +3,46 @@
 Each API declares its resource and columns; ``TenantApi`` holds every query to the caller's unit
 (lists, ``/<pk>``, ``/_info`` and its related-field values), answers 404 for rows outside it and
 for keys no row can have, and 403 for writes. The API returns raw codes, not labels.
+
+Paging is bounded: at most ``max_page_size`` rows a page (FAB shrinks a larger or a negative size
+to it), and a page index outside ``0..MAX_PAGE`` or a size that is not a number is a 400 with a
+message — a negative offset failed on PostgreSQL and a 20-digit one overflowed SQLite (500).
+Each request searches with filters of its own (``FiltersPerRequest``): FAB refilled one shared
+object per API.
 """
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+from werkzeug.exceptions import BadRequest
 
 from app.roles import EMPLOYER, READ, REVIEWER
 from models.contribution import Bill, Contribution, UnitContribution
 from models.declaration import Declaration
 from models.person import Enrollment
 from models.unit import UnitInsurance
-from views.filters import MONTH_RANGE, RelatedEqual
+from views.filters import MONTH_RANGE, FiltersPerRequest, RelatedEqual
 from views.tenancy import TenantApi, TenantInterface
 
+MAX_PAGE = 10**7  # a billion rows at the largest page size: offsets stay far inside 64 bits
 
-class QueryApi(TenantApi):
+
+class QueryApi(FiltersPerRequest, TenantApi):
     role_access = {EMPLOYER: READ, REVIEWER: READ}
     page_size = 20
+    max_page_size = 100
     # Nothing can be written through these APIs; keep /_info from describing forms.
     add_columns = edit_columns = ["id"]
     description_columns = {"id": _("记录ID")}
+
+    def _sanitize_page_args(self, page, page_size):
+        """FAB's paging (its size capped at ``max_page_size``), with the page index checked:
+        every list, ``/_info`` and related-field lookup pages through here. FAB's ``@safe``
+        answers the BadRequest as a 400 with its message."""
+        numbers = all(v is None or type(v) is int for v in (page, page_size))  # /_info: any JSON
+        if not numbers or (page is not None and not 0 <= page <= MAX_PAGE):
+            raise BadRequest(gettext(
+                "分页参数无效：页码为 0–%(pages)s 的整数，每页最多 %(size)s 条",
+                pages=MAX_PAGE, size=self.max_page_size))
+        return super()._sanitize_page_args(page, page_size)
 
 
 class UnitInsuranceApi(QueryApi):

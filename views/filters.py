@@ -11,15 +11,48 @@ integer on SQLite).
 
 Every filter class has its own ``arg_name``: FAB keeps one global map from arg name to class for
 the REST API, so reusing FAB's names would redirect FAB's own filters.
+
+``FiltersPerRequest`` keeps a view's active filters on the request, not on the view object that
+every request shares.
 """
+import copy
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla import filters as fab
 from flask_babel import lazy_gettext as _
 
 INT64 = 2**63 - 1
+
+
+class FiltersPerRequest:
+    """A view's ``_filters`` of its own for each request.
+
+    FAB keeps the active search of a screen in ``view._filters``, one object every request of
+    every user shares: ``get_filter_args`` clears and refills it, the REST API likewise, and the
+    list then reads it while another request may have refilled it with its own user's search
+    (unit 1's page showed the ID number unit 2 searched for). Here FAB's object stays the
+    screen's template (its search columns and filter classes, read-only once built), and each
+    request gets a shallow copy with empty active filters of its own, kept in ``g`` for the
+    request. Put this mixin before FAB's view class: the property replaces FAB's attribute.
+    """
+
+    @property
+    def _filters(self):
+        template = self.__dict__.get("_filters_template")
+        if template is None or not has_request_context():
+            return template
+        own = g.setdefault("view_filters", {})
+        if id(self) not in own:
+            filters = own[id(self)] = copy.copy(template)
+            filters.clear_filters()  # new lists: the template's stay empty and unshared
+        return own[id(self)]
+
+    @_filters.setter
+    def _filters(self, filters):
+        self.__dict__["_filters_template"] = filters
 
 
 def to_int(value):

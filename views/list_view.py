@@ -11,23 +11,23 @@ for every screen:
 - ``center_columns`` (the unit's number and name on a query screen) are listed and searchable
   for center roles only; ``center_needs_filter`` makes them name a unit or person first on
   city-wide tables whose unfiltered order no index serves (the contribution ledger);
-- lists count at most ``count_cap`` rows ("10000+");
+- lists count at most ``count_cap`` rows ("10000+"), and show a page size of the page-size menu
+  (or the screen's own) and a page inside what they count: any other paging argument, a letter,
+  a negative or a 30-digit number, shows the first page at the screen's size;
+- a search field never lists rows of a unit: a relation searched by dropdown must be a code
+  table (``views.tenancy.SHARED``), else the screen refuses to start;
+- the active search is the request's own (``FiltersPerRequest``), never the view object's;
 - ``export`` writes the current filtered, ordered list as .xlsx.
 
 ``QueryView`` adds tenancy and makes the screen read-only: no add, edit or delete route.
 """
-from flask import current_app, flash, request, session, url_for
+from flask import abort, current_app, flash, request, session, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.widgets import ListWidget
-from flask_appbuilder.urltools import (
-    get_filter_args,
-    get_order_args,
-    get_page_args,
-    get_page_size_args,
-)
+from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import escape
@@ -38,16 +38,81 @@ from wtforms.fields.choices import SelectChoice
 from app.roles import EMPLOYER, READ, REVIEWER
 from views.deleting import ExplainedDelete
 from views.export import xlsx_response
-from views.filters import CODE_EQUAL, RelatedEqual
-from views.list_table import ListLinks, table_html
+from views.filters import CODE_EQUAL, FiltersPerRequest, RelatedEqual, to_int
+from views.list_table import PAGE_SIZES, ListLinks, table_html
 from views.search_widget import CachedSearchWidget
 from views.labels import CODES, COLUMNS, code_formatter, yes_no
-from views.tenancy import TenantModelView, current_user, is_center
+from views.tenancy import SHARED, TenantModelView, current_user, is_center
 
 UNIT_COLUMNS = ("unit.unit_no", "unit.name")
+MAX_ROWS = 2**31  # the rows a list without a count cap pages through: keeps offsets in range
 
 
-class ListView(ExplainedDelete, ModelView):
+def requested(prefix: str, view_name: str):
+    """The request's ``<prefix><view name>`` argument (``page_``, ``psize_``) as a 64-bit int,
+    else None: absent, not a number or past 64 bits."""
+    return to_int(request.args.get(prefix + view_name))
+
+
+class SafeListing(FiltersPerRequest):
+    """What a FAB ModelView keeps or reads per request, made safe: its active filters are the
+    request's own, and its paging a size of the page-size menu and a page inside the rows
+    listed. ``ListView`` has it; FAB's own screens (users, roles) take it as a mixin before
+    FAB's class."""
+
+    def _list(self, **kwargs):
+        """FAB's list, its paging read by ``requested``: FAB int()s every ``page_``/``psize_``
+        argument of the request (a letter was a 500)."""
+        widgets = self._list_widgets(**kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def _list_widgets(self, **kwargs) -> dict:
+        name = self.__class__.__name__
+        order_column, order_direction = get_order_args().get(name) or ("", "")
+        get_filter_args(self._filters)
+        return self._get_list_widget(
+            filters=self._filters, order_column=order_column, order_direction=order_direction,
+            page=requested("page_", name), page_size=requested("psize_", name), **kwargs)
+
+    def _get_list_widget(self, filters, page=None, page_size=None, **kwargs):
+        page, page_size = self._paging(page, page_size)
+        return super()._get_list_widget(filters, page=page, page_size=page_size, **kwargs)
+
+    def _show(self, pk):
+        """FAB's show page, its related lists' paging read as ``_list`` reads it: FAB's own
+        reading int()s every ``page_``/``psize_`` argument (a letter was a 500)."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        names = [view.__class__.__name__ for view in self._related_views]
+        return self._get_related_views_widgets(
+            item, orders=get_order_args(), widgets=widgets,
+            pages={name: requested("page_", name) for name in names},
+            page_sizes={name: requested("psize_", name) for name in names})
+
+    def _edit(self, pk):
+        """FAB's edit form. FAB reads the paging of its related lists with int() of every
+        argument whose name holds ``page_`` or ``psize_``: one that is no number is refused
+        (400) before FAB raises on it (500); the related lists bound the numbers (``_paging``)."""
+        for name, value in request.args.items(multi=True):
+            if ("page_" in name or "psize_" in name) and to_int(value) is None:
+                abort(400)
+        return super()._edit(pk)
+
+    def _paging(self, page, page_size) -> tuple:
+        """(page, page size) a list shows: a size of the page-size menu or the screen's own,
+        else the screen's own; a page inside the rows the list counts, else the first. FAB
+        takes any number: a million rows a page, a negative or overflowing offset (500)."""
+        size = page_size if page_size in {*PAGE_SIZES, self.page_size} else self.page_size
+        pages = -(-(getattr(self, "count_cap", None) or MAX_ROWS) // size)
+        return (page if page is not None and 0 <= page < pages else None), size
+
+
+class ListView(SafeListing, ExplainedDelete, ModelView):
     """Declared columns in, labels, formatters, search fields, eager loads and export out."""
 
     page_size = 20
@@ -88,8 +153,20 @@ class ListView(ExplainedDelete, ModelView):
         if self.list_title and not self.show_title:
             self.show_title = _("%(title)s详情", title=self.list_title)
         super().__init__(**kwargs)
+        self._refuse_row_dropdowns()
 
     # --- declared → derived ----------------------------------------------------------------
+    def _refuse_row_dropdowns(self):
+        """A relation searched by a dropdown lists the related rows: the same kept form serves
+        every user of a screen, and an employer must never get a list of other units' people
+        or declarations. Only code tables may be listed; search anything else by its text."""
+        for column in self.search_columns:
+            if ("." not in column and column not in self.search_form_extra_fields
+                    and self.datamodel.is_relation(column)
+                    and self.datamodel.get_related_model(column) not in SHARED):
+                raise TypeError(f"{type(self).__name__}: search column {column} would list "
+                                "rows in a dropdown; search a column of it as text")
+
     def _column_filters(self):
         filters = dict(self.search_filters)
         for column in self.search_columns:
@@ -134,12 +211,7 @@ class ListView(ExplainedDelete, ModelView):
     def _list(self, **kwargs):
         """FAB's list, without building the search form on every page: the search widget builds
         it only when it renders its kept parts (views.search_widget)."""
-        name = self.__class__.__name__
-        order_column, order_direction = get_order_args().get(name) or ("", "")
-        get_filter_args(self._filters)
-        widgets = self._get_list_widget(
-            filters=self._filters, order_column=order_column, order_direction=order_direction,
-            page=get_page_args().get(name), page_size=get_page_size_args().get(name), **kwargs)
+        widgets = self._list_widgets(**kwargs)
         self.update_redirect()
         widgets["export_href"] = self._export_href()
         return self._get_search_widget(widgets=widgets)
@@ -180,7 +252,7 @@ class ListView(ExplainedDelete, ModelView):
                          page=None, page_size=None, widgets=None, **kwargs):
         """FAB's list widget, with the columns this user may see and one query per page."""
         widgets = widgets or {}
-        page_size = page_size or self.page_size
+        page, page_size = self._paging(page, page_size)
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
         columns = self.visible_columns()

@@ -171,3 +171,17 @@ def test_every_page_names_its_icon_and_the_root_icon_answers(app, as_user):
         response.close()  # a static file's response holds the file open
     moved = anonymous.get("/favicon.ico")
     assert moved.status_code == 301 and moved.headers["Location"].endswith(icon)
+
+
+def test_kept_navbar_links_follow_the_script_root(as_user):
+    """The app served under a prefix as well (a proxy's SCRIPT_NAME): the navbar and the user's
+    menu kept for one root never send a page under the other to links outside it."""
+    client = as_user("37010000001")
+    plain = client.get("/").get_data(as_text=True)
+    assert 'href="/unitstaffview/list/"' in plain
+    prefixed = client.get("/", environ_overrides={"SCRIPT_NAME": "/shebao"}).get_data(
+        as_text=True)
+    menu = prefixed.split("<header", 1)[1].split("</header>", 1)[0]
+    assert 'href="/shebao/unitstaffview/list/"' in menu
+    assert 'href="/shebao/logout/"' in menu
+    assert not re.findall(r'href="/(?!shebao/|#)', menu)
