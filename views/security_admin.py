@@ -1,11 +1,10 @@
 """FAB's user, role and group screens (系统管理), with an audit row for every change (G6): who gave
 whom which role is the first thing an investigation asks, and a group hands its roles to its users."""
+from flask import g, request
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from flask_babel import lazy_gettext as _
-from sqlalchemy import inspect
 
 from app import sessions
-
 from views.audited import AuditedChanges
 from views.deleting import ExplainedDelete
 
@@ -19,41 +18,65 @@ class AuditedAccounts(AuditedChanges):
                 "permissions": len(getattr(item, "permissions", None) or [])}
 
 
-class AuditedUserView(AuditedAccounts, ExplainedDelete, UserDBModelView):
-    audit_target = "user"
+class EndsSessions:
+    """An edit that changes what an account may do (its roles, groups, name or being active;
+    a group's roles or users) ends the sessions of every account concerned: what those
+    sessions were opened under no longer holds. The account's standing is read before the
+    form fills the row; FAB flushes while filling it, so the row's own history is gone by
+    pre_update."""
+
+    def standing(self, item) -> tuple:
+        raise NotImplementedError
+
+    def accounts_of(self, item) -> set:
+        raise NotImplementedError
+
+    def process_form(self, form, is_created):
+        super().process_form(form, is_created)
+        pk = (request.view_args or {}).get("pk")
+        item = None if is_created or pk is None else self.datamodel.get(pk)
+        if item is not None:
+            g.standing_before = (self.standing(item), self.accounts_of(item))
 
     def pre_update(self, item):
-        """A change of roles, of the login name or of being active ends the user's sessions:
-        what a session was opened under no longer holds."""
         super().pre_update(item)
-        if _changed(item, "roles", "username", "active"):
-            sessions.end_all(item)
+        before = g.pop("standing_before", None)
+        if before is not None and before[0] != self.standing(item):
+            for account in before[1] | self.accounts_of(item):
+                sessions.end_all(account)
+
+
+def _ids(items) -> frozenset:
+    return frozenset(item.id for item in items or ())
+
+
+class AuditedUserView(EndsSessions, AuditedAccounts, ExplainedDelete, UserDBModelView):
+    audit_target = "user"
+
+    def standing(self, item) -> tuple:
+        return (_ids(item.roles), _ids(getattr(item, "groups", None)), item.username,
+                bool(item.active))
+
+    def accounts_of(self, item) -> set:
+        return {item}
 
 
 class AuditedRoleView(AuditedAccounts, ExplainedDelete, RoleModelView):
     audit_target = "role"
 
 
-class AuditedGroupView(AuditedAccounts, ExplainedDelete, UserGroupModelView):
+class AuditedGroupView(EndsSessions, AuditedAccounts, ExplainedDelete, UserGroupModelView):
     audit_target = "group"
 
     def audit_detail(self, item) -> dict:
         return {**super().audit_detail(item), "users": [user.username for user in item.users]}
 
-    def pre_update(self, item):
-        """A group hands its roles to its users: when its roles or its users change, the
-        sessions of every user it held or holds end."""
-        super().pre_update(item)
-        if _changed(item, "roles", "users"):
-            history = inspect(item).attrs.users.history
-            for user in {*history.unchanged, *history.added, *history.deleted}:
-                sessions.end_all(user)
+    def standing(self, item) -> tuple:
+        return _ids(item.roles), _ids(item.users)
+
+    def accounts_of(self, item) -> set:
+        return set(item.users)
 
     # FAB's group screen names no labels: its columns would show as English "Label", "Users".
     label_columns = {"name": _("组名"), "label": _("显示名称"), "description": _("说明"),
                      "users": _("用户"), "roles": _("角色")}
-
-
-def _changed(item, *attributes) -> bool:
-    state = inspect(item)
-    return any(state.attrs[name].history.has_changes() for name in attributes)
