@@ -36,11 +36,13 @@ def token_is_current(user, claims: dict) -> bool:
 
 def end_all(user) -> int:
     """Sign out every session and token of the user: one atomic increment in the caller's
-    transaction. The loaded object learns the new version without being marked changed."""
+    transaction. A loaded account learns the new version without being marked changed (FAB's
+    own relationships, a group's users, load FAB's User, which has no version to learn)."""
     version = db.session.execute(
         update(ShebaoUser).where(ShebaoUser.id == user.id)
         .values(session_version=ShebaoUser.session_version + 1)
         .returning(ShebaoUser.session_version)
         .execution_options(synchronize_session=False)).scalar_one()
-    set_committed_value(user, "session_version", version)
+    if isinstance(user, ShebaoUser):
+        set_committed_value(user, "session_version", version)
     return version

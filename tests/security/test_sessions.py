@@ -152,3 +152,22 @@ def test_fabs_reset_my_password_form_cannot_change_the_password(app):
     assert login(app.test_client(), "admin", "Taken2027over").status_code == 200  # refused
     assert not is_signed_out(signed_in(app, "admin"))
 
+
+
+def test_a_group_change_ends_the_sessions_of_its_users(app):
+    from flask_appbuilder.security.sqla.models import Group, Role
+
+    from app.extensions import db
+
+    admin = signed_in(app, "admin")
+    with app.app_context():
+        role = db.session.scalar(select(Role.id).where(Role.name == "中心审核员"))
+        member_id = db.session.scalar(select(ShebaoUser.id)
+                                      .where(ShebaoUser.username == "37010000004"))
+    form = {"name": "会话测试组", "label": "会话测试组", "description": "", "roles": [str(role)]}
+    assert admin.post("/groups/add", data={**form, "users": [str(member_id)]}).status_code == 302
+    member = signed_in(app, "37010000004")  # signed in as a member of the group
+    with app.app_context():
+        group_id = db.session.scalar(select(Group.id).where(Group.name == "会话测试组"))
+    assert admin.post(f"/groups/edit/{group_id}", data=form).status_code == 302  # member out
+    assert is_signed_out(member)
