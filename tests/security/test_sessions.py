@@ -113,11 +113,12 @@ def test_a_role_change_by_the_admin_ends_the_users_sessions_and_tokens(app):
         reviewer_role = db.session.scalar(select(ShebaoUser.roles.property.mapper.class_.id)
                                           .where(ShebaoUser.roles.property.mapper.class_.name
                                                  == "中心审核员"))
+        target = user.id
         renamed = _edit_form(user, roles, first_name="济南示例大型企业")
         promoted = _edit_form(user, [*roles, reviewer_role])
-    assert admin.post(f"/users/edit/{user.id}", data=renamed).status_code == 302
+    assert admin.post(f"/users/edit/{target}", data=renamed).status_code == 302
     assert not is_signed_out(browser)  # a change of name alone ends nothing
-    assert admin.post(f"/users/edit/{user.id}", data=promoted).status_code == 302
+    assert admin.post(f"/users/edit/{target}", data=promoted).status_code == 302
     assert is_signed_out(browser)
     assert api.get("/api/v1/enrollment/", headers=headers).status_code == 401
 
