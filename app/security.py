@@ -14,7 +14,13 @@ from werkzeug.local import LocalProxy
 
 from models.user import ShebaoUser
 from views.login import LoginView
-from views.security_admin import AuditedGroupView, AuditedRoleView, AuditedUserView
+from views.security_admin import (
+    AccountsInterface,
+    AuditedGroupView,
+    AuditedRoleView,
+    AuditedUserView,
+    UserStatsView,
+)
 
 PAIR, RECORD = "\x1f", "\x1e"  # separators of the user's pairs; no view or permission name has them
 
@@ -39,6 +45,14 @@ class SecurityManager(FabSecurityManager):
     user_model = ShebaoUser
     authdbview = LoginView
     resetmypasswordview = OwnPasswordView
+    userstatschartview = UserStatsView
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        users = AccountsInterface(self.user_model)
+        self.userdbmodelview.datamodel = self.userstatschartview.datamodel = users
+        self.rolemodelview.datamodel = AccountsInterface(self.role_model)
+        self.groupmodelview.datamodel = AccountsInterface(self.group_model)
     userdbmodelview = AuditedUserView
     rolemodelview = AuditedRoleView
     groupmodelview = AuditedGroupView

@@ -50,3 +50,28 @@ def test_the_reviewer_asking_for_an_activation_code_is_told_why_not(as_user):
     response = reviewer.post("/account/activate/send/", follow_redirects=True)
     assert response.status_code == 200
     assert "账号已激活，无需再获取激活码" in response.get_data(as_text=True)
+
+
+HUGE = ("99999999999999999999", str(2**63))
+
+
+def test_the_user_role_and_group_screens_answer_404_to_ids_no_row_can_have(as_user):
+    admin = as_user("admin")
+    answers = {}
+    for screen in ("users", "roles", "groups"):
+        for pk in HUGE:
+            for method, path in (("get", f"/{screen}/show/{pk}"), ("get", f"/{screen}/edit/{pk}"),
+                                 ("post", f"/{screen}/edit/{pk}"),
+                                 ("post", f"/{screen}/delete/{pk}"),
+                                 ("post", f"/{screen}/action/muldelete/{pk}"),
+                                 ("post", f"/{screen}/action/no-such-action/1")):
+                answers[(method, path)] = getattr(admin, method)(path).status_code
+    answers[("get", "/userstatschartview/chart/username")] = admin.get(
+        "/userstatschartview/chart/username").status_code
+    answers[("get", "/userstatschartview/chart/7")] = admin.get(
+        "/userstatschartview/chart/7").status_code
+    failed = {key: status for key, status in answers.items() if status >= 500}
+    assert not failed, failed
+    assert answers[("get", f"/users/show/{HUGE[0]}")] == 404
+    assert answers[("get", "/userstatschartview/chart/username")] == 404
+    assert admin.get("/userstatschartview/chart/0").status_code == 200
