@@ -46,16 +46,18 @@ class SecurityManager(FabSecurityManager):
     authdbview = LoginView
     resetmypasswordview = OwnPasswordView
     userstatschartview = UserStatsView
+    userdbmodelview = AuditedUserView
+    rolemodelview = AuditedRoleView
+    groupmodelview = AuditedGroupView
 
     def __init__(self, appbuilder):
+        """FAB gives the user, role and group screens its plain interface; ours refuses ids
+        no row can have before they reach the database."""
         super().__init__(appbuilder)
         users = AccountsInterface(self.user_model)
         self.userdbmodelview.datamodel = self.userstatschartview.datamodel = users
         self.rolemodelview.datamodel = AccountsInterface(self.role_model)
         self.groupmodelview.datamodel = AccountsInterface(self.group_model)
-    userdbmodelview = AuditedUserView
-    rolemodelview = AuditedRoleView
-    groupmodelview = AuditedGroupView
 
     def create_login_manager(self, app):
         """Every sign-in remembers the account's session version in its session."""
