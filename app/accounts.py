@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import audit, verification
-from app.errors import Invalid, NotFound
+from app import audit, sessions, verification
+from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.roles import EMPLOYER, ROLE_NAMES
 from models.reference import Insurance
@@ -57,10 +57,16 @@ def register(unit_no: str, insurance_code: str) -> tuple[ShebaoUser, str]:
 
 
 def send_activation_code(user: ShebaoUser):
+    if user.unit_id is None:
+        raise Invalid("经办机构账号无需激活")
+    if user.activated:
+        raise Invalid("账号已激活，无需再获取激活码")
     return _send(user, "activate")
 
 
 def activate(user: ShebaoUser, code: str) -> None:
+    if user.unit_id is None:
+        raise Invalid("经办机构账号无需激活")
     verification.verify(user.unit.contact_phone, "activate", code)
     user.activated = True
     audit.record("activate", target_type="unit", target_id=user.unit.unit_no, user=user)
@@ -101,19 +107,30 @@ def link(user: ShebaoUser, business_no: str, code: str) -> UnitInsurance:
     return registration
 
 
-def account_for_reset(login: str) -> ShebaoUser:
+def account_for_reset(login: str) -> ShebaoUser | None:
+    """The employer account a reset is for, or None: the caller must answer the same either
+    way, so that the reset page does not tell which unit numbers have an account."""
     user = db.session.scalar(select(ShebaoUser).where(ShebaoUser.username == (login or "").strip()))
-    if user is None or user.unit is None:
-        raise NotFound("账号不存在；经办机构人员请联系系统管理员重置密码")
-    return user
+    return user if user is not None and user.unit is not None else None
 
 
-def send_reset_code(login: str):
-    return _send(account_for_reset(login), "reset")
+def send_reset_code(login: str) -> None:
+    """Send a reset code to the phone on record when the account exists. Nothing tells the
+    caller whether it did: an unknown number, and a known one whose phone has had its codes for
+    the minute or the day, are answered as if sent (the limits still hold)."""
+    user = account_for_reset(login)
+    if user is None:
+        return
+    try:
+        _send(user, "reset")
+    except DomainError:
+        db.session.rollback()
 
 
 def reset_password(login: str, code: str, new: str, repeat: str) -> None:
     user = account_for_reset(login)
+    if user is None:
+        raise Invalid("请先获取短信验证码")  # what a known account without a code hears
     verification.verify(user.unit.contact_phone, "reset", code)
     _set_password(user, new, repeat)
     user.locked_until, user.fail_login_count = None, 0
@@ -143,11 +160,14 @@ def _set_password(user: ShebaoUser, new: str, repeat: str) -> None:
     problems = password_problems(new, login=user.username)
     if initial_hash and check_password_hash(initial_hash, new):
         problems.append("新密码不能与初始密码相同")
+    elif check_password_hash(user.password or "", new):
+        problems.append("新密码不能与当前密码相同")
     if problems:
         raise Invalid("；".join(problems))
     user.password = generate_password_hash(new)
     user.must_change_password = False
     user.password_changed_at = datetime.now()
+    sessions.end_all(user)  # a session opened under the old password ends
 
 
 def _unit_account(unit: Unit):

@@ -1,11 +1,15 @@
 """Security headers on every response, and a per-request CSP nonce.
 
+A response to a signed-in user (page, export, PDF, JSON) is never stored by the browser or a
+proxy (``Cache-Control: no-store``): after logout, the back button or a shared machine's cache
+must not show it again. Static files keep their caching.
+
 FAB's templates mark every inline script with ``baselib.get_nonce()``, which calls a
 ``csp_nonce()`` template global when one exists: giving it one lets the policy forbid every
 inline script that was not rendered by us in this response."""
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -24,7 +28,20 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", _policy(csp_nonce()))
+        if _signed_in() and not _static():
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
         return response
+
+
+def _signed_in() -> bool:
+    user = getattr(g, "user", None)
+    return bool(getattr(user, "is_authenticated", False)) or "Authorization" in request.headers
+
+
+def _static() -> bool:
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
 
 
 def csp_nonce() -> str:

@@ -2,16 +2,25 @@
 page (captcha, lockout) and the same lockout for the JWT login of the API."""
 from functools import cached_property, lru_cache
 
-from flask import g, has_app_context
+from flask import g, has_app_context, redirect, url_for
+from flask_appbuilder import expose
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_appbuilder.security.views import ResetMyPasswordView
+from flask_login import user_logged_in
 from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.orm import joinedload
 from werkzeug.local import LocalProxy
 
 from models.user import ShebaoUser
 from views.login import LoginView
-from views.security_admin import AuditedGroupView, AuditedRoleView, AuditedUserView
+from views.security_admin import (
+    AccountsInterface,
+    AuditedGroupView,
+    AuditedRoleView,
+    AuditedUserView,
+    UserStatsView,
+)
 
 PAIR, RECORD = "\x1f", "\x1e"  # separators of the user's pairs; no view or permission name has them
 
@@ -23,19 +32,80 @@ def _parsed_pairs(aggregated: str) -> frozenset:
     return frozenset(tuple(pair.split(PAIR, 1)) for pair in aggregated.split(RECORD) if pair)
 
 
+class OwnPasswordView(ResetMyPasswordView):
+    """FAB's "reset my password" form sets a new password without the current one: a stolen
+    session could take the account over. Our 修改密码 page asks for the current one."""
+
+    @expose("/form", methods=["GET", "POST"])
+    def this_form_get(self):
+        return redirect(url_for("AccountView.password"))
+
+
 class SecurityManager(FabSecurityManager):
     user_model = ShebaoUser
     authdbview = LoginView
+    resetmypasswordview = OwnPasswordView
+    userstatschartview = UserStatsView
     userdbmodelview = AuditedUserView
     rolemodelview = AuditedRoleView
     groupmodelview = AuditedGroupView
 
+    def __init__(self, appbuilder):
+        """FAB gives the user, role and group screens its plain interface; ours refuses ids
+        no row can have before they reach the database."""
+        super().__init__(appbuilder)
+        users = AccountsInterface(self.user_model)
+        self.userdbmodelview.datamodel = self.userstatschartview.datamodel = users
+        self.rolemodelview.datamodel = AccountsInterface(self.role_model)
+        self.groupmodelview.datamodel = AccountsInterface(self.group_model)
+
+    def create_login_manager(self, app):
+        """Every sign-in remembers the account's session version in its session."""
+        real_app = getattr(app, "_get_current_object", lambda: app)()  # FAB passes current_app
+        user_logged_in.connect(_remember_session_version, real_app)
+        return super().create_login_manager(app)
+
+    def load_user(self, pk):
+        """The session's user, while the session was opened under the account's present
+        version: after logout, a password change or reset, a lock or a role change, no."""
+        from app import sessions
+
+        user = super().load_user(pk)
+        return user if user is not None and sessions.is_current(user) else None
+
+    def create_jwt_manager(self, app):
+        """API tokens carry the session version they were issued under."""
+        from app import sessions
+
+        manager = super().create_jwt_manager(app)
+        manager.additional_claims_loader(sessions.token_claims)
+        return manager
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        from app import sessions
+
+        user = self.get_user_by_id(int(jwt_data["sub"]))
+        if user is None or not user.is_active or not sessions.token_is_current(user, jwt_data):
+            return None
+        g.user = user
+        return user
+
+    def on_user_logout(self, user):
+        """Logout ends every session of the account, copies of this cookie included."""
+        from app import sessions
+
+        super().on_user_logout(user)
+        sessions.end_all(user)
+        self.session.commit()
+
     def reset_password(self, userid, password):
-        """A password an admin set is known to two people: its owner must change it (A2)."""
-        from app import audit
+        """A password an admin set is known to two people: its owner must change it (A2).
+        Every session opened under the old password ends."""
+        from app import audit, sessions
 
         super().reset_password(userid, password)
         user = self.get_user_by_id(userid)
+        sessions.end_all(user)
         actor = getattr(g, "user", None)
         by_admin = actor is None or getattr(actor, "id", None) != user.id
         user.must_change_password = by_admin or user.must_change_password
@@ -150,6 +220,12 @@ class SecurityManager(FabSecurityManager):
     def check_password_db(self, username, password):
         """FAB's own check (it keeps fail_login_count), without our lockout around it."""
         return super().auth_user_db(username, password)
+
+
+def _remember_session_version(_app, user, **_extra) -> None:
+    from app import sessions
+
+    sessions.remember(user)
 
 
 def limit_api_login(appbuilder) -> None:

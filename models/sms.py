@@ -38,3 +38,13 @@ class SmsCode(Model):
     expires_at = Column(DateTime, nullable=False)
     used_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=datetime.now)
+
+
+class SmsSendLock(Model):
+    """One row per phone that was sent a code: every send updates it first, which holds the
+    row (PostgreSQL) or the database (SQLite) until the send commits, so two sends to one phone
+    take turns and the limits are counted by one at a time."""
+
+    __tablename__ = "sms_send_lock"
+    phone = Column(String(20), primary_key=True)
+    locked_at = Column(DateTime)

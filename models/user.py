@@ -12,5 +12,8 @@ class ShebaoUser(User):
     locked_until = Column(DateTime)
     initial_password_hash = Column(String(256))
     password_changed_at = Column(DateTime)
+    # Moves on at logout, password change or reset, lock and role change; a session opened
+    # under an older version is no longer signed in (app/sessions.py).
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
     unit = relationship("Unit", foreign_keys=[unit_id])

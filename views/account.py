@@ -5,7 +5,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import accounts, captcha
+from app import accounts, captcha, sessions
 from app.errors import DomainError
 from app.extensions import db
 from app.roles import EMPLOYER, REVIEWER
@@ -28,7 +28,7 @@ class AccountView(BaseView):
     @has_access
     def activate(self):
         user = g.user
-        if user.activated:
+        if user.activated or user.unit_id is None:
             return redirect(url_for("AccountView.settings"))
         form = CodeForm()
         if form.validate_on_submit():
@@ -45,6 +45,9 @@ class AccountView(BaseView):
     @expose("/activate/send/", methods=["POST"])
     @has_access
     def send_activation(self):
+        if g.user.activated or g.user.unit_id is None:  # nothing to activate: no code is sent
+            flash(_("账号已激活，无需再获取激活码"), "warning")
+            return redirect(url_for("AccountView.settings"))
         if captcha.check(request.form.get("captcha")):
             _send(lambda: accounts.send_activation_code(g.user))
         else:
@@ -63,6 +66,7 @@ class AccountView(BaseView):
                 db.session.rollback()
                 flash(refused.message, "danger")
             else:
+                sessions.remember(g.user)  # this session stays; every other one has ended
                 flash(_("密码修改成功"), "success")
                 return redirect(self.appbuilder.get_url_for_index)
         return self.render_template("account/password.html", form=form,

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from app import accounts, captcha
 from app.errors import DomainError
 from app.extensions import db
-from app.verification import mask_phone
 from views.account_forms import ResetForm
 
 
@@ -18,11 +17,10 @@ class PasswordResetView(BaseView):
     @expose("/", methods=["GET", "POST"])
     def reset(self):
         form = ResetForm()
-        phone = None
         if form.validate_on_submit():
             try:
                 if request.form.get("action") == "send":
-                    phone = self._send(form)
+                    self._send(form)
                 else:
                     accounts.reset_password(form.login.data, form.code.data or "",
                                             form.new.data or "", form.repeat.data or "")
@@ -31,14 +29,14 @@ class PasswordResetView(BaseView):
             except DomainError as refused:
                 db.session.rollback()
                 flash(refused.message, "danger")
-        return self.render_template("account/reset.html", form=form, phone=phone,
+        return self.render_template("account/reset.html", form=form,
                                     captcha_enabled=captcha.enabled())
 
-    def _send(self, form) -> str:
+    def _send(self, form) -> None:
         if not captcha.check(form.captcha.data):
             raise DomainError(_("验证码错误，请重新输入（不区分大小写）"))
-        user = accounts.account_for_reset(form.login.data)
-        accounts.send_reset_code(user.username)
-        phone = mask_phone(user.unit.contact_phone)
-        flash(_("验证码已发送至专管员手机 %(phone)s，10分钟内有效", phone=phone), "info")
-        return phone
+        accounts.send_reset_code(form.login.data)
+        # The same answer whether or not the number has an account (and whether or not its
+        # phone may be sent another code now): the page must not tell which numbers exist.
+        flash(_("如该单位编号已注册网上服务账号，验证码已发送至单位登记的专管员手机，10分钟内有效"),
+              "info")

@@ -1,10 +1,59 @@
 """FAB's user, role and group screens (系统管理), with an audit row for every change (G6): who gave
 whom which role is the first thing an investigation asks, and a group hands its roles to its users."""
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
+from flask import abort, g, request
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.views import (
+    RoleModelView,
+    UserDBModelView,
+    UserGroupModelView,
+    UserStatsChartView,
+)
 from flask_babel import lazy_gettext as _
 
+from app import sessions
 from views.audited import AuditedChanges
 from views.deleting import ExplainedDelete
+from views.filters import to_int
+
+
+class AccountsInterface(SQLAInterface):
+    """FAB's interface for the user, role and group screens, where an id that is no 64-bit
+    integer finds nothing (404) instead of reaching the database: SQLite overflowed on
+    /users/show/99999999999999999999 and the screen answered 500."""
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        pk = to_int(id)
+        if pk is None:
+            return None
+        return super().get(pk, filters, select_columns, outer_default_load)
+
+
+class KnownActions:
+    """FAB runs /<screen>/action/<name>/<pk> without asking whether the action or the row
+    exists: an unknown name or id answered 500. Both are a 404 here."""
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        if name not in self.actions or self.datamodel.get(pk) is None:
+            abort(404)
+        return super().action(name, pk)
+
+
+class UserStatsView(UserStatsChartView):
+    """FAB's user statistics chart; a chart number it does not have is a 404, not a 500."""
+
+    route_base = "/userstatschartview"  # FAB's address and permission name, as before
+    class_permission_name = "UserStatsChartView"
+
+    @expose("/chart/<group_by>")
+    @expose("/chart/")
+    @has_access
+    def chart(self, group_by=0):
+        number = to_int(group_by)
+        if number is None or not 0 <= number < len(self.definitions):
+            abort(404)
+        return super().chart(number)
 
 
 class AuditedAccounts(AuditedChanges):
@@ -16,19 +65,66 @@ class AuditedAccounts(AuditedChanges):
                 "permissions": len(getattr(item, "permissions", None) or [])}
 
 
-class AuditedUserView(AuditedAccounts, ExplainedDelete, UserDBModelView):
+class EndsSessions:
+    """An edit that changes what an account may do (its roles, groups, name or being active;
+    a group's roles or users) ends the sessions of every account concerned: what those
+    sessions were opened under no longer holds. The account's standing is read before the
+    form fills the row; FAB flushes while filling it, so the row's own history is gone by
+    pre_update."""
+
+    def standing(self, item) -> tuple:
+        raise NotImplementedError
+
+    def accounts_of(self, item) -> set:
+        raise NotImplementedError
+
+    def process_form(self, form, is_created):
+        super().process_form(form, is_created)
+        pk = (request.view_args or {}).get("pk")
+        item = None if is_created or pk is None else self.datamodel.get(pk)
+        if item is not None:
+            g.standing_before = (self.standing(item), self.accounts_of(item))
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        before = g.pop("standing_before", None)
+        if before is not None and before[0] != self.standing(item):
+            for account in before[1] | self.accounts_of(item):
+                sessions.end_all(account)
+
+
+def _ids(items) -> frozenset:
+    return frozenset(item.id for item in items or ())
+
+
+class AuditedUserView(KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
+                      UserDBModelView):
     audit_target = "user"
 
+    def standing(self, item) -> tuple:
+        return (_ids(item.roles), _ids(getattr(item, "groups", None)), item.username,
+                bool(item.active))
 
-class AuditedRoleView(AuditedAccounts, ExplainedDelete, RoleModelView):
+    def accounts_of(self, item) -> set:
+        return {item}
+
+
+class AuditedRoleView(KnownActions, AuditedAccounts, ExplainedDelete, RoleModelView):
     audit_target = "role"
 
 
-class AuditedGroupView(AuditedAccounts, ExplainedDelete, UserGroupModelView):
+class AuditedGroupView(KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
+                       UserGroupModelView):
     audit_target = "group"
 
     def audit_detail(self, item) -> dict:
         return {**super().audit_detail(item), "users": [user.username for user in item.users]}
+
+    def standing(self, item) -> tuple:
+        return _ids(item.roles), _ids(item.users)
+
+    def accounts_of(self, item) -> set:
+        return set(item.users)
 
     # FAB's group screen names no labels: its columns would show as English "Label", "Users".
     label_columns = {"name": _("组名"), "label": _("显示名称"), "description": _("说明"),

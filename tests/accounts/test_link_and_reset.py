@@ -1,6 +1,10 @@
 """A4 险种关联 with an SMS code, A7 password reset by SMS, A8 账号设置."""
-from sqlalchemy import select
+import re
 
+from sqlalchemy import func, select
+
+from models.audit import AuditLog
+from models.sms import SmsMessage
 from models.unit import UnitInsurance
 from tests.account_support import business_no, last_code, register
 from tests.support import login
@@ -59,7 +63,7 @@ def test_password_reset_by_sms(app, fresh_unit3):
     ready_client(app, fresh_unit3)
     client = app.test_client()
     sent = client.post("/reset/", data={"login": fresh_unit3, "action": "send"})
-    assert "138****0003" in sent.get_data(as_text=True)
+    assert SENT in sent.get_data(as_text=True)
     weak = client.post("/reset/", data={"login": fresh_unit3, "action": "reset",
                                         "code": last_code(app), "new": "short",
                                         "repeat": "short"})
@@ -72,9 +76,51 @@ def test_password_reset_by_sms(app, fresh_unit3):
                                  "Reset2026abc").headers["Location"]
 
 
-def test_reset_of_unknown_account_says_so(client):
-    page = client.post("/reset/", data={"login": "nobody-here", "action": "send"})
-    assert "账号不存在" in page.get_data(as_text=True)
+SENT = "如该单位编号已注册网上服务账号，验证码已发送至单位登记的专管员手机"
+
+
+def _flashes(page: str) -> list[tuple[str, str]]:
+    return re.findall(r'<div class="alert alert-(\w+)"><button[^>]*>&times;</button>([^<]*)</div>',
+                      page)
+
+
+def _outbox(app) -> int:
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(func.count(SmsMessage.id)))
+
+
+def test_reset_answers_the_same_for_unknown_and_known_numbers(app, fresh_unit3):
+    """The page must not tell which unit numbers have an account: same status, same message;
+    no SMS for an unknown number, and a known one keeps its limit of one code a minute."""
+    ready_client(app, fresh_unit3)
+    before = _outbox(app)
+    answers = [app.test_client().post("/reset/", data={"login": login_, "action": "send"})
+               for login_ in ("37019999999", fresh_unit3, "nobody-here", fresh_unit3)]
+    pages = [answer.get_data(as_text=True) for answer in answers]
+    assert {answer.status_code for answer in answers} == {200}
+    assert all(SENT in page for page in pages)
+    assert "账号不存在" not in "".join(pages) and "138****0003" not in "".join(pages)
+    assert _flashes(pages[0]) and [_flashes(page) for page in pages[1:]] == [_flashes(pages[0])] * 3
+    assert _outbox(app) == before + 1  # the known number's code; the second within the minute
+    # was not sent, and the unknown numbers sent nothing
+
+
+def test_a_new_password_equal_to_the_current_one_is_refused(app, fresh_unit3):
+    from app.extensions import db
+
+    def changes():
+        with app.app_context():
+            return db.session.scalar(select(func.count(AuditLog.id)).where(
+                AuditLog.action == "password_change", AuditLog.username == fresh_unit3))
+
+    client = ready_client(app, fresh_unit3)
+    before = changes()
+    page = client.post("/account/password/", data={
+        "current": "Canyin2026ok", "new": "Canyin2026ok", "repeat": "Canyin2026ok"})
+    assert "新密码不能与当前密码相同" in page.get_data(as_text=True)
+    assert changes() == before
 
 
 def test_settings_page_shows_unit_and_masked_phone(as_user):
