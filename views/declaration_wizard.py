@@ -6,7 +6,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
 from sqlalchemy import select
 
-from app.declarations import commands, cost, guards, materials
+from app.declarations import commands, cost, materials, person_access
 from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError
@@ -195,8 +195,9 @@ class DeclarationWizard(BatchSteps, BaseView):
             fill(form, self.business, {f.name: getattr(unit, f.name, None)
                                        for f in self.business.fields})
             return
-        number = (request.args.get("id_number") or "").strip()
-        person = guards.known_person(number.upper()) if number else None
+        number = (request.args.get("id_number") or "").strip().upper()
+        # Only the unit's own people, present or past, fill the form (person_access).
+        person = person_access.visible_person(self._unit().id, number)
         if person is not None:
             fill(form, self.business, {
                 "id_number": person.id_number, "name": person.name, "gender": person.gender,
@@ -207,6 +208,9 @@ class DeclarationWizard(BatchSteps, BaseView):
             flash(__("已找到该人员的参保信息（续保），请核对后继续"), "info")
         elif number:
             form.id_number.data = number
+            if self.business.person_source == "new" and person_access.is_known(number):
+                # 续保 of someone new to this unit: the number is confirmed, nothing else shown.
+                flash(__("该社会保障号码已登记（续保），请填写该人员的信息后继续"), "info")
 
     def _payload(self, declaration) -> dict:
         if self.business.subject == "unit":
