@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
-from app.declarations import effects, guards
+from app.declarations import effects, guards, unfinished
 from app.declarations.choices import load_choices
 from app.declarations.serial import next_serial
 from app.errors import DomainError, Invalid, NotFound
@@ -73,6 +73,7 @@ def create(unit_id: int, business_code: str, user, payload: dict) -> Declaration
     db.session.add(declaration)
     db.session.flush()
     _event(declaration, "create", None, workflow.DRAFT, user)
+    _hold(declaration, cleaned.get("id_number"))
     db.session.commit()
     return declaration
 
@@ -90,7 +91,20 @@ def update(declaration: Declaration, user, payload: dict) -> Declaration:
         item.payload, item.id_number, item.name = cleaned, cleaned["id_number"], cleaned["name"]
         declaration.insurance_codes = cleaned.get("insurances")
     _event(declaration, "update", workflow.DRAFT, workflow.DRAFT, user)
+    _flush()
+    _hold(declaration, cleaned.get("id_number"))
     return _commit(declaration)
+
+
+def _hold(declaration, id_number) -> None:
+    """The person of a one-person save held in the database (unfinished.py): of two saves of
+    one person at once, the second gets the guard's message on its ID number field."""
+    if id_number is None:
+        return
+    try:
+        unfinished.hold(declaration, [id_number])
+    except unfinished.Taken as taken:
+        raise ItemErrors({"id_number": taken.message}) from None
 
 
 def submit(declaration: Declaration, user) -> Declaration:
@@ -136,8 +150,8 @@ def auto_review(declaration: Declaration) -> Declaration:
         verdicts = {i.id: ("rejected", refusals.get(i.id_number, whole)) for i in items}
     else:
         verdicts = {i.id: ("approved", "自动审核通过") for i in items}
-    _record_verdicts(declaration, items, verdicts)
     _fire(declaration, name, workflow.SYSTEM, None, message=rule)
+    _record_verdicts(declaration, items, verdicts)
     declaration.auto_decided, declaration.decision_rule = True, rule
     declaration.decided_at = datetime.now()
     if name == "auto_approve":
@@ -280,6 +294,8 @@ def _check(name, declaration, actor):
 
 
 def _fire(declaration, name, actor, user, message=None):
+    """The transition, written at once: the version check of a concurrent change fails here,
+    inside the command (Conflict), not in a later statement's autoflush (a 500)."""
     transition = _check(name, declaration, actor)
     before = declaration.status
     declaration.status = transition.target
@@ -287,6 +303,12 @@ def _fire(declaration, name, actor, user, message=None):
     audit.record(f"declaration_{name}", target_type="declaration",
                  target_id=declaration.serial_no, user=user,
                  detail={"from": before, "to": transition.target})
+    _flush()
+    if transition.target not in workflow.UNFINISHED:
+        unfinished.release(declaration.id)
+    elif name in ("submit", "reopen"):
+        # Batch items come from the importer, and a reopened declaration held no one.
+        unfinished.hold(declaration)
 
 
 def _require(declaration, statuses, label):
@@ -300,6 +322,14 @@ def _event(declaration, action, before, after, user, message=None):
         actor_id=getattr(user, "id", None),
         actor_name=getattr(user, "username", None) or "系统", message=message,
         ip=audit.client_ip(), at=datetime.now()))
+
+
+def _flush():
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict() from None
 
 
 def _commit(declaration):
