@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
-from app.declarations import effects, guards, unfinished
+from app.declarations import effects, guards, phone_change, unfinished
 from app.declarations.choices import load_choices
 from app.declarations.serial import next_serial
 from app.errors import DomainError, Invalid, NotFound
@@ -113,6 +113,8 @@ def submit(declaration: Declaration, user) -> Declaration:
     missing = missing_materials(declaration)
     if missing:
         raise Invalid(f"请先上传必扫材料：{'、'.join(missing)}")
+    if phone_change.pending(declaration):
+        raise Invalid("变更专管员手机须先用原手机接收的验证码确认")
     numbers = [i.id_number for i in declaration.items if i.id_number]
     refusals = guards.unfinished(business, numbers, except_declaration=declaration.id)
     if refusals:
@@ -137,6 +139,8 @@ def auto_review(declaration: Declaration) -> Declaration:
     unit = db.session.get(Unit, declaration.unit_id)
     if not (unit.vip or business.auto_review):
         return declaration
+    if phone_change.new_phone(declaration):
+        return declaration  # where SMS codes go: a reviewer decides, never a rule
     rule = "VIP单位自动审核" if unit.vip else f"{business.name}系统自动审核"
     items = declaration.items or []
     numbers = [i.id_number for i in items if i.id_number]
