@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from app.declarations import guards
 from app.errors import Invalid
 from app.extensions import db
-from models.declaration import DeclarationItem, UnfinishedPerson
+from models.declaration import Declaration, DeclarationItem, UnfinishedPerson
 from rules import business as registry
+from rules import workflow
 
 
 class Taken(Invalid):
@@ -32,6 +33,7 @@ def hold(declaration, id_numbers: list[str] | None = None) -> None:
     declaration_id = declaration.id
     db.session.flush()
     release(declaration_id)
+    _prune(business.code, declaration_id)
     items = (select(literal(business.code), DeclarationItem.id_number, literal(declaration_id))
              .where(DeclarationItem.declaration_id == declaration_id,
                     DeclarationItem.id_number.is_not(None))
@@ -55,6 +57,24 @@ def _taken(business, declaration_id, id_numbers) -> Taken:
     refusals = guards.unfinished(business, id_numbers, except_declaration=declaration_id)
     number, message = next(iter(refusals.items()), (None, None))
     return Taken(message or f"该人员已有未办结的{business.name}申报，请先办结或作废", number)
+
+
+def _prune(business_code: str, declaration_id: int) -> None:
+    """Forget holds on these persons that no unfinished declaration backs any more (a person
+    dropped from a draft batch, or re-imported away): only a live hold may refuse a save. A
+    hold another save has just made and not committed is invisible here, so it stays and
+    refuses us on the key."""
+    held = UnfinishedPerson
+    alive = (select(DeclarationItem.id)
+             .join(Declaration, Declaration.id == DeclarationItem.declaration_id)
+             .where(DeclarationItem.declaration_id == held.declaration_id,
+                    DeclarationItem.id_number == held.id_number,
+                    Declaration.status.in_(workflow.UNFINISHED))
+             .exists())
+    ours = select(DeclarationItem.id_number).where(
+        DeclarationItem.declaration_id == declaration_id)
+    db.session.execute(delete(held).where(held.business_code == business_code,
+                                          held.id_number.in_(ours), ~alive))
 
 
 def release(declaration_id: int) -> None:

@@ -157,3 +157,20 @@ def test_claims_at_once_one_reviewer_holds_it(app):
                                                 follow_redirects=True), 6)
     assert [getattr(r, "status_code", r) for r in responses] == [200] * 6
     assert _events(app, pk, "claim") == 1
+
+
+def test_a_person_dropped_from_a_held_draft_may_be_declared_again(app):
+    """A hold no unfinished declaration backs any more does not refuse the next save."""
+    from app.extensions import db
+    from models.declaration import UnfinishedPerson
+
+    with app.test_request_context():
+        employer = db.session.scalar(select(ShebaoUser).where(ShebaoUser.username == UNIT))
+        first = commands.create(employer.unit_id, "C1", employer, payload(93))
+        number = first.items[0].id_number
+        db.session.delete(first.items[0])  # as the batch page drops a row
+        db.session.commit()
+        assert db.session.get(UnfinishedPerson, ("C1", number)) is not None  # stale now
+        second = commands.create(employer.unit_id, "C1", employer, payload(93))
+        assert db.session.get(UnfinishedPerson, ("C1", number)).declaration_id == second.id
+        db.session.remove()
