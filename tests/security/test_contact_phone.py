@@ -105,7 +105,7 @@ def test_approved_the_old_phone_is_told(app, change):
     client = app.test_client()
     assert login(client, "reviewer").status_code == 302
     reviewer = Reviewer(client)
-    reviewer.claim(pk)
+    assert 'id="phone-change"' in reviewer.claim(pk)  # the reviewer is told what is at stake
     page = reviewer.decide(pk)
     assert 'data-status="approved"' in page
     assert unit_facts(app)["contact_phone"] == NEW_PHONE

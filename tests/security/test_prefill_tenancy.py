@@ -107,3 +107,18 @@ def test_own_staff_fill_a_change_of_person(app, as_user):
     values = _field_values(page)
     assert "已找到该人员的参保信息（续保）" in page
     assert (values["name"], values["phone"], values["address"]) == (name, phone, address)
+
+
+def test_a_refused_renewal_does_not_name_the_unit_where_a_stranger_works(app, as_user, stranger):
+    from app.extensions import db
+    from tests.declarations.flows import new_person_form
+
+    number, name, birth, *_ = stranger
+    with app.app_context():
+        other = db.session.scalar(select(Unit.name).where(Unit.unit_no == "37010000002"))
+        person = db.session.scalar(select(Person).where(Person.id_number == number))
+        sex = {"gender": person.gender, "retirement_category": person.retirement_category}
+    page = as_user("37010000001").post("/declare/c1/new/", data=new_person_form(
+        0, id_number=number, name=name, birth_date=birth, **sex)).get_data(as_text=True)
+    assert "该人员正在其他单位参保，须原单位先办理减员后才能续保" in page
+    assert other not in page
