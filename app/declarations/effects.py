@@ -86,6 +86,8 @@ def change_unit(declaration, items):
     values = {k: v for k, v in (declaration.payload or {}).items()
               if k in ("name", "address", "postcode", "legal_person", "contact_name",
                        "contact_phone") and v}
+    if "contact_phone" in values:
+        phone_change.refuse_unconfirmed(declaration)
     if values:
         unit = db.session.get(Unit, declaration.unit_id)
         old_phone = unit.contact_phone

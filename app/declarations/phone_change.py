@@ -16,7 +16,7 @@ from rules import workflow
 
 PURPOSE = "phone_change"
 FIELD = "contact_phone"
-CONFIRMED = "phone_confirmed"  # payload key: the new phone the old phone's code confirmed
+CONFIRMED = "phone_confirmed"  # payload key: "old→new", the change the old phone's code confirmed
 # The SMS text names the purpose (verification.PURPOSES); this one is registered here because
 # this module is the only one that asks for such codes.
 verification.PURPOSES.setdefault(PURPOSE, "专管员手机变更")
@@ -31,9 +31,17 @@ def new_phone(declaration) -> str | None:
 
 
 def pending(declaration) -> bool:
-    """Whether the declaration changes the phone and the old phone has not confirmed it."""
+    """Whether the declaration changes the phone and the phone on record now has not confirmed
+    that change (a confirmation from a phone since replaced counts for nothing)."""
     wanted = new_phone(declaration)
-    return wanted is not None and (declaration.payload or {}).get(CONFIRMED) != wanted
+    return wanted is not None and (declaration.payload or {}).get(CONFIRMED) != _change(
+        declaration.unit.contact_phone, wanted)
+
+
+def refuse_unconfirmed(declaration) -> None:
+    """Before the change is applied: the phone on record may have moved since it confirmed."""
+    if pending(declaration):
+        raise Invalid("专管员手机已另行变更，本申报的原手机验证已失效，请审核不通过后由单位重新申报")
 
 
 def send_code(declaration, user) -> str:
@@ -50,7 +58,7 @@ def confirm(declaration, user, code: str) -> None:
     old = _old_phone_of_change(declaration)
     verification.verify(old, PURPOSE, code, target=_target(declaration))
     wanted = new_phone(declaration)
-    declaration.payload = {**declaration.payload, CONFIRMED: wanted}
+    declaration.payload = {**declaration.payload, CONFIRMED: _change(old, wanted)}
     audit.record("declaration_phone_confirmed", target_type="declaration",
                  target_id=declaration.serial_no, user=user,
                  detail={"old": verification.mask_phone(old),
@@ -74,6 +82,10 @@ def _old_phone_of_change(declaration) -> str:
     if new_phone(declaration) is None:
         raise Invalid("本申报未变更专管员手机，无需验证")
     return declaration.unit.contact_phone
+
+
+def _change(old, new) -> str:
+    return f"{old}→{new}"
 
 
 def _target(declaration) -> str:

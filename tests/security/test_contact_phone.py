@@ -123,3 +123,33 @@ def test_a_vip_change_keeping_the_phone_is_still_auto_approved(app):
     pk = wizard.through_submit({**before, "address": "济南市历下区经十路88号"})
     assert declaration(app, pk).status == "approved"
     assert unit_facts(app)["address"] == "济南市历下区经十路88号"
+
+
+def test_a_confirmation_from_a_phone_since_replaced_approves_nothing(app):
+    """Confirmed by the phone then on record, which another change has replaced before the
+    decision: the reviewer's approval is refused and the phone on record stays."""
+    from sqlalchemy import update
+
+    from tests.support import login
+
+    client = app.test_client()
+    assert login(client, VIP).status_code == 302
+    before = unit_facts(app)
+    wizard = Employer(client, "C6")
+    pk = wizard.enter({**before, "contact_phone": "13900000333"})
+    wizard.upload_required(pk)
+    client.post(f"/declare/c6/{pk}/phone/send/")
+    code = re.search(r"\d{6}", outbox(app, before["contact_phone"])[-1]).group(0)
+    client.post(f"/declare/c6/{pk}/phone/confirm/", data={"code": code})
+    wizard.submit(pk)
+    with session_of(app) as s:
+        s.execute(update(Unit).where(Unit.unit_no == VIP).values(contact_phone="13900000444"))
+        s.commit()
+    reviewer_client = app.test_client()
+    assert login(reviewer_client, "reviewer").status_code == 302
+    reviewer = Reviewer(reviewer_client)
+    reviewer.claim(pk)
+    reviewer_client.post(f"/review/{pk}/decide/", data={"verdict": "approve", "opinion": ""})
+    page = reviewer_client.get(f"/review/{pk}/").get_data(as_text=True)
+    assert "原手机验证已失效" in page and 'data-status="reviewing"' in page
+    assert unit_facts(app)["contact_phone"] == "13900000444"
