@@ -10,8 +10,8 @@ from app.declarations import commands, cost, materials, person_access, phone_cha
 from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError
-from app.verification import mask_phone
 from app.extensions import db
+from app.verification import mask_phone
 from views.file_response import material_response
 from app.roles import EMPLOYER
 from models.person import Enrollment, Person
