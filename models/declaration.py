@@ -117,3 +117,23 @@ class DeclarationEvent(Model):
     at = Column(DateTime, nullable=False, default=datetime.now)
 
     declaration = relationship("Declaration", back_populates="events")
+
+
+class SerialCounter(Model):
+    """The last 流水号 sequence handed out per prefix (SB + day): raised by one atomic UPDATE,
+    so concurrent saves each get their own number (app/declarations/serial.py)."""
+
+    __tablename__ = "serial_counter"
+    prefix = Column(String(20), primary_key=True)
+    last = Column(Integer, nullable=False)
+
+
+class UnfinishedPerson(Model):
+    """A person's one unfinished declaration of one business (RULES.md §10), held by the
+    database: the primary key refuses a second draft saved at the same moment, which a check
+    before the insert cannot (app/declarations/unfinished.py keeps the rows in step)."""
+
+    __tablename__ = "unfinished_person"
+    business_code = Column(String(10), primary_key=True)
+    id_number = Column(String(18), primary_key=True)
+    declaration_id = Column(Integer, ForeignKey("declaration.id"), nullable=False, index=True)

@@ -6,11 +6,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
 from sqlalchemy import select
 
-from app.declarations import commands, cost, guards, materials
+from app.declarations import commands, cost, materials, person_access, phone_change
 from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError
 from app.extensions import db
+from app.verification import mask_phone
 from views.file_response import material_response
 from app.roles import EMPLOYER
 from models.person import Enrollment, Person
@@ -21,6 +22,7 @@ from rules.business import BUSINESSES, Business
 from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
 from views.declaration_forms import fill, form_for, payload_of
 from views.declaration_print import print_response, printable
+from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
 
 STAFF_DROPDOWN_LIMIT = 1000
 STAFF_CATEGORY = {"staff": "active", "retired": "retired"}
@@ -28,7 +30,7 @@ PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "
                "can_print", "can_batch"}
 
 
-class DeclarationWizard(BatchSteps, BaseView):
+class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     """Steps shared by every business; ``business`` is set by ``wizard_for``."""
 
     business: Business = None
@@ -36,7 +38,8 @@ class DeclarationWizard(BatchSteps, BaseView):
     role_access = {EMPLOYER: PERMISSIONS}
     method_permission_name = {"new": "new", "edit": "edit", "materials": "materials",
                               "material_file": "materials", "check": "check", "act": "act",
-                              "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS}
+                              "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS,
+                              **PHONE_PERMISSIONS}
 
     @expose("/new/", methods=["GET", "POST"])
     @has_access
@@ -103,7 +106,8 @@ class DeclarationWizard(BatchSteps, BaseView):
             "declaration/check.html", d=declaration, business=self.business, wizard=self,
             rows=self._rows(declaration), preview=self._cost(declaration),
             missing=commands.missing_materials(declaration),
-            checklist=materials.checklist(declaration))
+            checklist=materials.checklist(declaration),
+            phone=self._phone_step(declaration))
 
     @expose("/<int:pk>/act/<action>/", methods=["POST"])
     @has_access
@@ -195,8 +199,9 @@ class DeclarationWizard(BatchSteps, BaseView):
             fill(form, self.business, {f.name: getattr(unit, f.name, None)
                                        for f in self.business.fields})
             return
-        number = (request.args.get("id_number") or "").strip()
-        person = guards.known_person(number.upper()) if number else None
+        number = (request.args.get("id_number") or "").strip().upper()
+        # Only the unit's own people, present or past, fill the form (person_access).
+        person = person_access.visible_person(self._unit().id, number)
         if person is not None:
             fill(form, self.business, {
                 "id_number": person.id_number, "name": person.name, "gender": person.gender,
@@ -207,6 +212,17 @@ class DeclarationWizard(BatchSteps, BaseView):
             flash(__("已找到该人员的参保信息（续保），请核对后继续"), "info")
         elif number:
             form.id_number.data = number
+            if self.business.person_source == "new" and person_access.is_known(number):
+                # 续保 of someone new to this unit: the number is confirmed, nothing else shown.
+                flash(__("该社会保障号码已登记（续保），请填写该人员的信息后继续"), "info")
+
+    @staticmethod
+    def _phone_step(declaration):
+        """For the 核对 page: the masked old and new phone of an unconfirmed phone change."""
+        if declaration.status != workflow.DRAFT or not phone_change.pending(declaration):
+            return None
+        return {"old": mask_phone(declaration.unit.contact_phone),
+                "new": mask_phone(phone_change.new_phone(declaration))}
 
     def _payload(self, declaration) -> dict:
         if self.business.subject == "unit":

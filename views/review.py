@@ -7,11 +7,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
 from sqlalchemy import func, or_, select
 
-from app.declarations import commands, materials
+from app.declarations import commands, materials, phone_change
 from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError, Invalid
 from app.extensions import db
+from app.verification import mask_phone
 from views.declaration_print import print_response, printable
 from views.export import xlsx_response
 from views.file_response import material_response
@@ -79,6 +80,7 @@ class ReviewView(BaseView):
             mine=declaration.reviewer_id == g.user.id,
             may_release=commands.may_release(declaration, g.user),
             can_print=printable(declaration, official_only=False),
+            phone=_phone_change(declaration),
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
             event_names=workflow.EVENT_NAMES)
 
@@ -191,3 +193,11 @@ def _refused_by_number(declaration, text: str) -> set[int]:
         raise Invalid(f"不通过人员名单中有{len(malformed) + len(absent)}个号码不是本申报的"
                       f"社会保障号码：{listed}{more}。请核对后重新提交，本次未作任何审核。")
     return {item_id for n in numbers for item_id in items[n]}
+
+
+def _phone_change(declaration) -> dict | None:
+    """An undecided change of the 专管员 phone, for the reviewer: where SMS codes will go."""
+    new = phone_change.new_phone(declaration)
+    if new is None or declaration.status not in QUEUE_STATES:
+        return None
+    return {"old": mask_phone(declaration.unit.contact_phone), "new": mask_phone(new)}

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.declarations import base_declaration, guards
+from app.declarations import base_declaration, guards, phone_change
 from app.errors import Invalid
 from app.extensions import db
 from models.contribution import Contribution, YearParameter
@@ -86,8 +86,14 @@ def change_unit(declaration, items):
     values = {k: v for k, v in (declaration.payload or {}).items()
               if k in ("name", "address", "postcode", "legal_person", "contact_name",
                        "contact_phone") and v}
+    if "contact_phone" in values:
+        phone_change.refuse_unconfirmed(declaration)
     if values:
+        unit = db.session.get(Unit, declaration.unit_id)
+        old_phone = unit.contact_phone
         db.session.execute(update(Unit).where(Unit.id == declaration.unit_id).values(**values))
+        if "contact_phone" in values:
+            phone_change.notify_old_phone(unit, old_phone, values["contact_phone"])
 
 
 @effect("change_person")

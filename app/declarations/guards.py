@@ -85,7 +85,8 @@ def for_business(business: Business, unit_id: int, id_numbers: list[str],
         if source == "new" and here:
             reason = "该人员已在本单位参保，不能重复增员"
         elif source == "new" and elsewhere:
-            reason = f"该人员正在“{elsewhere[0][1]}”参保，须原单位先办理减员后才能续保"
+            # Never the other unit's name: that would tell where a stranger works.
+            reason = "该人员正在其他单位参保，须原单位先办理减员后才能续保"
         elif source == "staff" and not any(s[2] == "active" for s in here):
             reason = "该人员不是本单位在职参保人员"
         elif source == "retired" and not any(s[2] == "retired" for s in here):
@@ -97,11 +98,6 @@ def for_business(business: Business, unit_id: int, id_numbers: list[str],
         if reason:
             refusals[number] = reason
     return refusals
-
-
-def known_person(id_number: str) -> Person | None:
-    """续保: a person the system already knows fills the wizard from the registry."""
-    return db.session.scalar(select(Person).where(Person.id_number == id_number))
 
 
 # Declaration guards: checks over all rows of one declaration that need the database, named by
@@ -329,6 +325,5 @@ def not_retired_nor_insured_elsewhere(unit_id, payloads, today, except_declarati
         if number in retired:
             refusals[i] = ("id_number", "该人员已办理退休，不能重复办理")
         elif elsewhere:
-            refusals[i] = ("id_number",
-                           f"该人员正在“{elsewhere[0][1]}”参保，须该单位先办理减员")
+            refusals[i] = ("id_number", "该人员正在其他单位参保，须该单位先办理减员")
     return refusals

@@ -104,20 +104,27 @@ def test_a_file_that_is_not_what_its_name_says_is_refused(app, as_user):
     assert "请先上传必扫材料" in page.get_data(as_text=True)
 
 
-def test_known_person_fills_the_form_for_renewal(app, as_user):
+def test_renewal_of_another_units_former_staff_confirms_the_number_only(app, as_user):
     employer = as_user("37010000002")
+    from sqlalchemy.orm import aliased
+
     from app.extensions import db
     from models.person import Enrollment, Person
     from models.unit import Unit
 
     with app.app_context():
-        unit1 = db.session.scalar(select(Unit.id).where(Unit.unit_no == "37010000001"))
+        unit1, unit2 = (db.session.scalar(select(Unit.id).where(Unit.unit_no == no))
+                        for no in ("37010000001", "37010000002"))
+        at_2 = aliased(Enrollment)
+        never_at_2 = ~select(at_2.id).where(at_2.person_id == Person.id,
+                                            at_2.unit_id == unit2).exists()
         ended = db.session.scalar(select(Person).join(Enrollment).where(
-            Enrollment.unit_id == unit1, Enrollment.end_month.is_not(None)).limit(1))
+            Enrollment.unit_id == unit1, Enrollment.end_month.is_not(None), never_at_2).limit(1))
         assert ended is not None, "the demo city has staff who left 37010000001"
-        number, name = ended.id_number, ended.name
+        number, name, birth = ended.id_number, ended.name, ended.birth_date.isoformat()
     page = employer.get(f"/declare/c1/new/?id_number={number}").get_data(as_text=True)
-    assert "续保" in page and name in page
+    assert "该社会保障号码已登记（续保）" in page and number in page
+    assert name not in page and birth not in page  # the registry is not read out to a stranger
 
 
 def test_other_units_cannot_reach_a_declaration(app, as_user):
