@@ -1,0 +1,273 @@
+"""The access matrix (issue 10): every rule of the URL map × {anonymous, unit 1, unit 2, reviewer,
+admin}, its path variables filled with the OTHER unit's real ids and with hostile values (past
+2^63, negative, not a number), each route tried with its own methods. Whatever the input:
+
+- no answer is a 5xx;
+- an employer never gets a 200 for another unit's row, nor for a screen of the center;
+- anonymous gets a 200 only from the public routes listed in PUBLIC (a route made public by
+  accident fails here);
+- nothing was changed: POSTs go to ids that do not exist, or to the other unit's (refused).
+
+The requests run on the shared demo app; CSRF is off there (tests/support.py), so a separate
+app with CSRF on checks that a sample of POSTs without a token is refused.
+"""
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support import close_app, login, make_app
+from tests.views.pages import foreign_ids
+
+EMPLOYERS = ("37010000001", "37010000002")
+ROLES = ("anonymous", *EMPLOYERS, "reviewer", "admin")
+HUGE = "99999999999999999999"  # past 2^63: SQLite overflows, PostgreSQL refuses the parameter
+HOSTILE = (HUGE, "-1", "abc")
+MISSING = "987654321"  # an id no row has: POSTs of the center roles go there, never to a row
+
+# Endpoints anyone may open without logging in. A route that answers anonymous 200 and is not
+# here is a route made public by accident.
+PUBLIC = {
+    "HomeView.index",  # the landing page: a login button for anonymous
+    "LoginView.login", "LoginView.logout", "CaptchaView.image", "LocaleView.index",
+    "RegistrationView.start", "RegistrationView.confirm", "RegistrationView.save",
+    "PasswordResetView.reset", "UtilView.back", "favicon", "SecurityApi.login",
+    "OpenApi.get", "SwaggerView.show",
+}
+# Endpoints not tried by a logged-in client: they end its session (tried anonymous only).
+ENDS_SESSION = {"LoginView.logout"}
+
+# Known 5xx cells, each waiting for the fix of the helper who owns that file: (method, endpoint,
+# role), or (method, "*.list", "paging") for the hostile page_/psize_ query strings on every list.
+# Empty this set as the fixes land: the matrix then holds those cells too.
+KNOWN_5XX = {
+    # views/list_view.py, views/api.py (lists): FAB's get_page_args int()s page_/psize_ bare,
+    # and a page past 2^63 reaches the database (SQLite OverflowError).
+    ("GET", "*.list", "paging"),
+    # views/account.py, app/accounts.py (accounts): a user without a unit asks for an
+    # activation code: AttributeError 'NoneType' object has no attribute 'contact_phone'.
+    ("POST", "AccountView.send_activation", "reviewer"),
+    ("POST", "AccountView.send_activation", "admin"),
+}
+
+
+def _known(method, endpoint, role, path):
+    if "?" in path:
+        return (method, "*." + endpoint.rsplit(".", 1)[-1], "paging") in KNOWN_5XX
+    return (method, endpoint, role) in KNOWN_5XX
+
+
+def _rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.endswith("static"):
+            continue
+        yield rule
+
+
+def _view_of(app, endpoint):
+    name = endpoint.split(".", 1)[0]
+    return next((v for v in app.appbuilder.baseviews if type(v).__name__ == name), None)
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """What the matrix fills path variables with: per employer, the other unit's ids by model;
+    per model, an id of any row (for the center roles, who may read every unit)."""
+    from app.extensions import db
+    from models.declaration import Declaration, Material
+    from models.job import Job
+    from models.unit import Unit
+
+    with app.app_context():
+        units = dict(db.session.query(Unit.unit_no, Unit.id).filter(Unit.unit_no.in_(EMPLOYERS)))
+        models = {getattr(getattr(v, "datamodel", None), "obj", None)
+                  for v in app.appbuilder.baseviews} - {None}
+        foreign = {no: {m: foreign_ids(db.session, m, units[no], limit=1) for m in models}
+                   for no in EMPLOYERS}
+        other_job = {no: db.session.query(Job.id).filter(Job.unit_id != units[no]).limit(1)
+                     .scalar() for no in EMPLOYERS}
+        material = {no: db.session.query(Material.id).join(Declaration)
+                    .filter(Declaration.unit_id != units[no]).limit(1).scalar()
+                    for no in EMPLOYERS}
+        db.session.rollback()
+    return {"foreign": foreign, "job": other_job, "material": material}
+
+
+@pytest.fixture(scope="module")
+def clients(app):
+    """One client per role, logged in once. While the matrix runs, an error answers 500 (as in
+    production) instead of reaching the test, and its exception is kept for the report."""
+    from flask import got_request_exception
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    got_request_exception.connect(_keep_exception, app)
+    made = {"anonymous": app.test_client()}
+    for role in ROLES[1:]:
+        client = app.test_client()
+        response = login(client, role)
+        assert response.status_code == 302 and "/login" not in response.headers["Location"]
+        made[role] = client
+    yield made
+    got_request_exception.disconnect(_keep_exception, app)
+    app.config["PROPAGATE_EXCEPTIONS"] = None
+
+
+RAISED = []
+
+
+def _keep_exception(sender, exception, **extra):
+    RAISED.append(f"{type(exception).__name__}: {exception}"[:300])
+
+
+def _model_of(app, endpoint):
+    from models.declaration import Declaration
+
+    if endpoint.startswith(("Declare", "ReviewView.")):
+        return Declaration
+    view = _view_of(app, endpoint)
+    return getattr(getattr(view, "datamodel", None), "obj", None)
+
+
+def _fill(app, world, rule, role):
+    """[(path, foreign?)] to try: the other unit's row (an employer) or a row that does not exist
+    (center roles; their GETs get a real row too), then the hostile values."""
+    variables = list(rule.arguments)
+    if not variables:
+        return [(rule.rule, False)]
+    employer = role in EMPLOYERS
+    model = _model_of(app, rule.endpoint)
+    real = None
+    if employer and model is not None:
+        ids = world["foreign"][role].get(model) or []
+        real = str(ids[0]) if ids else None
+    elif model is not None:
+        other = world["foreign"][EMPLOYERS[0]].get(model) or []
+        real = str(other[0]) if other else None
+    tries = []
+    if real is not None and (employer or "GET" in rule.methods):
+        tries.append((_path(rule, world, role, real), employer and _scoped(model)))
+    for value in (MISSING, *HOSTILE):
+        tries.append((_path(rule, world, role, value), False))
+    return tries
+
+
+def _scoped(model):
+    from views.tenancy import SHARED
+
+    return model is not None and model not in SHARED
+
+
+def _path(rule, world, role, value):
+    filled = {}
+    for name in rule.arguments:
+        if name in ("pk", "id"):
+            filled[name] = value
+        elif name == "material_id":
+            own = world["material"].get(role) if role in EMPLOYERS else None
+            filled[name] = str(own) if own and value not in HOSTILE else value
+        elif name == "job_id":
+            own = world["job"].get(role) if role in EMPLOYERS else None
+            filled[name] = own if own and value not in HOSTILE else str(uuid.UUID(int=0))
+        elif name in ("name", "action"):
+            filled[name] = "nope"
+        elif name == "filename":
+            filled[name] = "x.txt"
+        elif name == "locale":
+            filled[name] = "zh"
+        elif name == "version":
+            filled[name] = "v1"
+        elif name == "group_by":
+            filled[name] = "username"
+        else:
+            filled[name] = value
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: filled[m.group(1)], rule.rule)
+
+
+def _methods(rule, role):
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def _list_probes(rule):
+    """A list page also gets hostile paging in its query string."""
+    if not rule.rule.endswith("/list/"):
+        return []
+    view = rule.endpoint.split(".", 1)[0]
+    return [f"{rule.rule}?page_{view}=abc&psize_{view}={HUGE}",
+            f"{rule.rule}?page_{view}={HUGE}&psize_{view}=-5"]
+
+
+def _admin_only(app, endpoint):
+    """Screens of the center only: the admin's and FAB's security views, the review."""
+    from flask_appbuilder.security.views import (
+        PermissionModelView,
+        PermissionViewModelView,
+        ViewMenuModelView,
+    )
+
+    from views.admin import AdminView
+    from views.review import ReviewView
+    from views.security_admin import AuditedAccounts
+
+    view = _view_of(app, endpoint)
+    return isinstance(view, (AdminView, ReviewView, AuditedAccounts, PermissionModelView,
+                             PermissionViewModelView, ViewMenuModelView))
+
+
+def _snapshot(app):
+    """Row counts of every table but the audit log (logins add to it)."""
+    from app.extensions import db
+
+    with app.app_context():
+        tables = [t for t in db.metadata.sorted_tables if t.name not in ("audit_log",)]
+        counts = {t.name: db.session.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                  for t in tables}
+        db.session.rollback()
+    return counts
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_for_every_role(app, world, clients, role):
+    client = clients[role]
+    before = _snapshot(app)
+    errors, leaks = [], []
+    for rule in _rules(app):
+        if role != "anonymous" and rule.endpoint in ENDS_SESSION:
+            continue
+        for method in _methods(rule, role):
+            paths = _fill(app, world, rule, role)
+            if method == "GET":
+                paths += [(p, False) for p in _list_probes(rule)]
+            for path, foreign in paths:
+                if method != "GET" and role in ("reviewer", "admin") and not _safe_post(path):
+                    continue
+                RAISED.clear()
+                response = client.open(path, method=method, data=_form(rule, path))
+                status = response.status_code
+                if status >= 500 and not _known(method, rule.endpoint, role, path):
+                    errors.append(f"{status} {method} {path} ({rule.endpoint}) {RAISED[-1:]}")
+                if status == 200 and _refused_to(app, role, rule, foreign):
+                    leaks.append(f"200 {method} {path} ({rule.endpoint})")
+    assert not errors, f"{role}: {len(errors)} answers 5xx:\n" + "\n".join(errors)
+    assert not leaks, f"{role}: {len(leaks)} answers it must not get:\n" + "\n".join(leaks)
+    assert _snapshot(app) == before, "the matrix changed data"
+
+
+def _form(rule, path):
+    """FAB's action_post names its rows in the form: the hostile values go there."""
+    if not rule.endpoint.endswith(".action_post"):
+        return None
+    return {"action": "nope", "rowid": list(HOSTILE)}
+
+
+def _safe_post(path):
+    """A center role's POST changes nothing only when it names no real row."""
+    return not re.search(r"/\d+(?:/|$)", path) or any(v in path for v in (MISSING, HUGE))
+
+
+def _refused_to(app, role, rule, foreign):
+    if role == "anonymous":
+        return rule.endpoint not in PUBLIC
+    if role in EMPLOYERS:
+        return foreign or _admin_only(app, rule.endpoint)
+    return False
