@@ -262,7 +262,7 @@ def test_every_route_for_every_role(app, world, clients, role):
                 if status == 200 and _refused_to(app, role, rule, foreign):
                     leaks.append(f"200 {method} {path} ({rule.endpoint})")
     if role in EMPLOYERS:  # the other unit's rows were really tried, not skipped for lack of ids
-        assert foreign_rows > 300, foreign_rows
+        assert foreign_rows > 100, foreign_rows
     assert not errors, f"{role}: {len(errors)} answers 5xx:\n" + "\n".join(errors)
     assert not leaks, f"{role}: {len(leaks)} answers it must not get:\n" + "\n".join(leaks)
     assert _snapshot(app) == before, "the matrix changed data"
