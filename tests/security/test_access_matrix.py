@@ -73,7 +73,37 @@ def _view_of(app, endpoint):
 
 
 @pytest.fixture(scope="module")
-def world(app):
+def jobs_and_materials(app):
+    """The demo has no background job and no uploaded material: one of each for both units,
+    removed afterwards."""
+    from datetime import datetime
+
+    from app.extensions import db
+    from models.declaration import Declaration, Material
+    from models.job import Job
+    from models.unit import Unit
+
+    with app.app_context():
+        rows = []
+        for unit_id in db.session.scalars(sa.select(Unit.id).where(Unit.unit_no.in_(EMPLOYERS))):
+            declaration_id = db.session.scalar(
+                sa.select(Declaration.id).where(Declaration.unit_id == unit_id).limit(1))
+            rows += [Job(id=str(uuid.uuid4()), kind="batch_import", status="done", done=1,
+                         total=1, unit_id=unit_id, created_at=datetime.now()),
+                     Material(declaration_id=declaration_id, material_type="ID", size=1,
+                              filename="身份证.jpg", content_type="image/jpeg", sha256="0" * 64)]
+        db.session.add_all(rows)
+        db.session.commit()
+        keys = [(type(row), row.id) for row in rows]
+    yield
+    with app.app_context():
+        for model, pk in keys:
+            db.session.delete(db.session.get(model, pk))
+        db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def world(app, jobs_and_materials):
     """What the matrix fills path variables with: per employer, the other unit's ids by model;
     per model, an id of any row (for the center roles, who may read every unit)."""
     from app.extensions import db
@@ -138,17 +168,16 @@ def _fill(app, world, rule, role):
     if not variables:
         return [(rule.rule, False)]
     employer = role in EMPLOYERS
+    other_unit_of = role if employer else EMPLOYERS[0]  # the center: any unit's row will do
     model = _model_of(app, rule.endpoint)
-    real = None
-    if employer and model is not None:
-        ids = world["foreign"][role].get(model) or []
-        real = str(ids[0]) if ids else None
-    elif model is not None:
-        other = world["foreign"][EMPLOYERS[0]].get(model) or []
-        real = str(other[0]) if other else None
+    if "job_id" in variables:  # a job belongs to its unit
+        real, scoped = world["job"][other_unit_of], True
+    else:
+        ids = (world["foreign"][other_unit_of].get(model) or []) if model is not None else []
+        real, scoped = (str(ids[0]) if ids else None), _scoped(model)
     tries = []
     if real is not None and (employer or "GET" in rule.methods):
-        tries.append((_path(rule, world, role, real), employer and _scoped(model)))
+        tries.append((_path(rule, world, role, real), employer and scoped))
     # Hostile values do not depend on the unit: one employer tries them for both. An <int:…>
     # route never sees "-1" or "abc" (the router answers 404): only the huge number reaches it.
     hostile = HOSTILE if role != EMPLOYERS[1] else ()
@@ -170,12 +199,15 @@ def _path(rule, world, role, value):
     for name in rule.arguments:
         if name in ("pk", "id"):
             filled[name] = value
-        elif name == "material_id":
-            own = world["material"].get(role) if role in EMPLOYERS else None
-            filled[name] = str(own) if own and value not in HOSTILE else value
-        elif name == "job_id":
-            own = world["job"].get(role) if role in EMPLOYERS else None
-            filled[name] = own if own and value not in HOSTILE else str(uuid.UUID(int=0))
+        elif name in ("material_id", "job_id"):  # the other unit's (any unit's for the center)
+            kind = name.split("_")[0]
+            other = world[kind].get(role if role in EMPLOYERS else EMPLOYERS[0])
+            if other and value not in (MISSING, *HOSTILE):
+                filled[name] = str(other)
+            elif name == "job_id":
+                filled[name] = str(uuid.UUID(int=0)) if value == MISSING else value
+            else:
+                filled[name] = value
         elif name in ("name", "action"):
             filled[name] = "nope"
         elif name == "filename":
