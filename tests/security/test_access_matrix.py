@@ -56,7 +56,7 @@ KNOWN_5XX = {
 
 
 def _known(method, endpoint, role, path):
-    if "?" in path:
+    if "?page_" in path:
         return (method, "*." + endpoint.rsplit(".", 1)[-1], "paging") in KNOWN_5XX
     return (method, endpoint, role) in KNOWN_5XX
 
@@ -238,7 +238,9 @@ def _list_probes(rule):
         return []
     view = rule.endpoint.split(".", 1)[0]
     return [f"{rule.rule}?page_{view}=abc&psize_{view}={HUGE}",
-            f"{rule.rule}?page_{view}={HUGE}&psize_{view}=-5"]
+            f"{rule.rule}?page_{view}={HUGE}&psize_{view}=-5",
+            f"{rule.rule}?_oc_{view}=nope&_od_{view}=sideways",
+            f"{rule.rule}?_flt_0_id={HUGE}&_flt_1_id=abc&_flt_99_nope=1"]
 
 
 def _admin_only(app, endpoint):
