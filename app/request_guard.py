@@ -31,9 +31,11 @@ def refuse_hostile_urls():
 
 
 def is_key(value) -> bool:
-    """An integer (or its digits) in 1..MAX_KEY: what a row's id can be."""
+    """An integer (or its digits) in 1..MAX_KEY: what a row's id can be. The length is checked
+    first: int() refuses a string of more than 4300 digits with a ValueError."""
     text = str(value)
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_KEY
+    return (len(text) <= len(str(MAX_KEY)) and text.isascii() and text.isdigit()
+            and 0 < int(text) <= MAX_KEY)
 
 
 def _reads_nothing(endpoint) -> bool:

@@ -414,8 +414,8 @@ def test_fab_file_download_and_user_statistics_are_gone(clients):
 
 def test_keys_past_2_63_answer_404_on_the_user_role_and_group_screens(clients):
     admin = clients["admin"]
-    for view in ("users", "roles", "groups"):
-        for pk in (HUGE, "-1", "abc"):
+    for view in ("users", "roles", "groups", "declarationview"):
+        for pk in (HUGE, "-1", "abc", "9" * 5000):  # 5000 digits: more than int() takes
             for method, path in (("get", f"show/{pk}"), ("get", f"edit/{pk}"),
                                  ("post", f"edit/{pk}"), ("post", f"delete/{pk}")):
                 assert getattr(admin, method)(f"/{view}/{path}").status_code == 404, path
