@@ -203,19 +203,16 @@ def _path(rule, world, role, value):
     for name in rule.arguments:
         if name in ("material_id", "job_id"):
             filled[name] = _inner_key(world, role, name, value)
-        elif name in ("name", "action"):
-            filled[name] = "nope"
-        elif name == "filename":
-            filled[name] = "x.txt"
-        elif name == "locale":
-            filled[name] = "zh"
-        elif name == "version":
-            filled[name] = "v1"
-        elif name == "group_by":
-            filled[name] = "username"
+        elif name in WORDS:  # a word the route expects, or the hostile value itself
+            filled[name] = value if value in HOSTILE else WORDS[name]
         else:
             filled[name] = value
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: filled[m.group(1)], rule.rule)
+
+
+# URL variables that are words, not keys: what each is filled with.
+WORDS = {"name": "nope", "action": "nope", "filename": "x.txt", "locale": "zh", "version": "v1",
+         "group_by": "username"}
 
 
 def _inner_key(world, role, name, value):
