@@ -180,10 +180,12 @@ def _fill(app, world, rule, role):
     tries = []
     if real is not None and (employer or "GET" in rule.methods):
         tries.append((_path(rule, world, role, real), employer and scoped))
-    # Hostile values do not depend on the unit: one employer tries them for both. An <int:…>
-    # route never sees "-1" or "abc" (the router answers 404): only the huge number reaches it.
+    # Hostile values do not depend on the unit: one employer tries them for both. Anonymous is
+    # refused before any key is read: the huge number is enough there (it found the action
+    # routes' 500). An <int:…> route never sees "-1" or "abc" (the router answers 404).
     hostile = HOSTILE if role != EMPLOYERS[1] else ()
-    if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+    if role == "anonymous" or any(isinstance(c, IntegerConverter)
+                                  for c in rule._converters.values()):
         hostile = [v for v in hostile if v.isdigit()]
     for value in (MISSING, *hostile):
         tries.append((_path(rule, world, role, value), False))
