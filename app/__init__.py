@@ -22,7 +22,9 @@ def _instance_path():
 
 def _init_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table before Alembic or FAB look)
-    from app import account_gate, cli, foreign_keys, hardening, layout, read_only
+    from app import (
+        account_gate, cli, errors, foreign_keys, hardening, layout, read_only, request_guard,
+    )
 
     from app.builder import ShebaoAppBuilder
     from app.extensions import csrf, db, migrate
@@ -40,6 +42,8 @@ def _init_extensions(app: Flask) -> None:
 
         views.register(appbuilder)
         limit_api_login(appbuilder)
+    request_guard.init_app(app)
+    errors.init_app(app)
     account_gate.init_app(app)
     hardening.init_app(app)
     layout.init_app(app)

@@ -16,8 +16,9 @@ not the relationship dropdowns of forms and ``/_info`` (FAB builds those from
 API. Putting it in ``base_filters`` as well would only repeat the same WHERE clause.
 
 ``TenantModelView`` and ``TenantApi`` are the bases every unit-owned view and API derives from;
-they add what a query cannot: actions answer 404 for rows outside the scope, FAB's generic file
-download is closed, and a new or edited row always carries the employer's own unit.
+they add what a query cannot: actions answer 404 for rows outside the scope, and a new or edited
+row always carries the employer's own unit. (FAB's generic file download is closed on every model
+view: app/builder.py.)
 """
 import sqlalchemy as sa
 from flask import abort, current_app, g, has_request_context, request
@@ -27,6 +28,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_login import current_user as login_user
 from werkzeug.local import LocalProxy
 
+from app.request_guard import is_key
 from app.roles import CENTER_ROLES
 from models.contribution import Bill, Payment, Rate, YearParameter
 from models.declaration import Declaration, DeclarationEvent, DeclarationItem, Material
@@ -147,29 +149,24 @@ class TenantModelView(ModelView):
         super().__init__(**kwargs)
 
     def _visible(self, pk):
+        if not is_key(pk):
+            abort(404)
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
             abort(404)
         return item
 
+    # An unknown action name answers 404 before this (app/request_guard.py).
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
-        if name not in self.actions:
-            abort(404)
         self._visible(pk)  # outside the scope: 404 before anything runs
         return super().action(name, pk)
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
-        if request.form.get("action") not in self.actions:
-            abort(404)
         for pk in request.form.getlist("rowid"):
             self._visible(pk)
         return super().action_post()
-
-    @expose("/download/<string:filename>")
-    def download(self, filename):
-        abort(404)  # files are served by their own views, which check the row they belong to
 
     def pre_add(self, item):
         self._hold_to_unit(item)
