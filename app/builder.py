@@ -19,12 +19,6 @@ class ShebaoAppBuilder(AppBuilder):
         its English; a deployment's own name shows as configured)."""
         return gettext(super().app_name)
 
-    def _add_admin_views(self) -> None:
-        # FAB's user statistics chart: it read its chart number from the URL with a bare int()
-        # (a 500), kept its filters on the shared view object, and nobody asked for it.
-        self.sm.userstatschartview = None
-        super()._add_admin_views()
-
     def _check_and_init(self, baseview):
         """Every model view without FAB's generic file download: no model has a file column,
         and the route failed on its missing UPLOAD_FOLDER (a 500). Files are served by their

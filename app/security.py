@@ -19,7 +19,9 @@ from views.security_admin import (
     AuditedGroupView,
     AuditedRoleView,
     AuditedUserView,
-    UserStatsView,
+    PermissionsView,
+    PermissionViewsView,
+    ViewMenusView,
 )
 
 PAIR, RECORD = "\x1f", "\x1e"  # separators of the user's pairs; no view or permission name has them
@@ -45,17 +47,20 @@ class SecurityManager(FabSecurityManager):
     user_model = ShebaoUser
     authdbview = LoginView
     resetmypasswordview = OwnPasswordView
-    userstatschartview = UserStatsView
+    userstatschartview = None  # FAB's user statistics chart: unused, and it answered 500s
     userdbmodelview = AuditedUserView
     rolemodelview = AuditedRoleView
     groupmodelview = AuditedGroupView
+    permissionmodelview = PermissionsView
+    viewmenumodelview = ViewMenusView
+    permissionviewmodelview = PermissionViewsView
 
     def __init__(self, appbuilder):
         """FAB gives the user, role and group screens its plain interface; ours refuses ids
         no row can have before they reach the database."""
         super().__init__(appbuilder)
         users = AccountsInterface(self.user_model)
-        self.userdbmodelview.datamodel = self.userstatschartview.datamodel = users
+        self.userdbmodelview.datamodel = users
         self.rolemodelview.datamodel = AccountsInterface(self.role_model)
         self.groupmodelview.datamodel = AccountsInterface(self.group_model)
 

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from app.batch.importer import import_file
 from app.batch.staff_rows import staff_rows
+from app.batch.workbook import unzipped_size
 from app.declarations.choices import load_choices
 from app.errors import DomainError
 from app.extensions import db
@@ -21,8 +22,11 @@ SHOWN_ITEMS = 500
 BATCH_PERMISSIONS = {"batch": "batch", "template": "batch", "batch_result": "batch",
                      "drop": "batch", "errors_file": "batch", "failures_file": "batch",
                      "batch_job": "batch"}
-# Files above this size (a few thousand rows) are imported by a background job with progress.
+# Files above either size (a few thousand rows) are imported by a background job with progress,
+# in a process of its own with a memory limit: the inflated size counts too, since a file of
+# one repeated row compresses a hundred thousand rows into 256 KB.
 BACKGROUND_BYTES = 256 * 1024
+BACKGROUND_UNZIPPED = 4 * 1024 * 1024
 
 
 class BatchSteps:
@@ -129,7 +133,7 @@ class BatchSteps:
             flash(__("请选择要上传的Excel文件"), "danger")
             return redirect(request.url)
         data = upload.read()
-        if len(data) > BACKGROUND_BYTES:
+        if len(data) > BACKGROUND_BYTES or unzipped_size(data) > BACKGROUND_UNZIPPED:
             return self._import_in_background(data, upload.filename, declaration)
         try:
             result = import_file(self._unit().id, self.business.code, g.user, data,

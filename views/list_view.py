@@ -71,6 +71,8 @@ class SafeListing(FiltersPerRequest):
     def _list_widgets(self, **kwargs) -> dict:
         name = self.__class__.__name__
         order_column, order_direction = get_order_args().get(name) or ("", "")
+        if order_column not in self.order_columns:  # FAB's screens order by the text as SQL
+            order_column, order_direction = "", ""
         get_filter_args(self._filters)
         return self._get_list_widget(
             filters=self._filters, order_column=order_column, order_direction=order_direction,

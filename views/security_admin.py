@@ -1,13 +1,15 @@
 """FAB's user, role and group screens (系统管理), with an audit row for every change (G6): who gave
 whom which role is the first thing an investigation asks, and a group hands its roles to its users."""
 from flask import abort, g, request
-from flask_appbuilder import expose, has_access
+from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.views import (
+    PermissionModelView,
+    PermissionViewModelView,
     RoleModelView,
     UserDBModelView,
     UserGroupModelView,
-    UserStatsChartView,
+    ViewMenuModelView,
 )
 from flask_babel import lazy_gettext as _
 
@@ -15,6 +17,7 @@ from app import sessions
 from views.audited import AuditedChanges
 from views.deleting import ExplainedDelete
 from views.filters import to_int
+from views.list_view import SafeListing
 
 
 class AccountsInterface(SQLAInterface):
@@ -30,30 +33,15 @@ class AccountsInterface(SQLAInterface):
 
 
 class KnownActions:
-    """FAB runs /<screen>/action/<name>/<pk> without asking whether the action or the row
-    exists: an unknown name or id answered 500. Both are a 404 here."""
+    """FAB runs /<screen>/action/<name>/<pk> on whatever its lookup returns: a row that does
+    not exist answered 500. Unknown action names are refused for every screen by
+    app.request_guard."""
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
-        if name not in self.actions or self.datamodel.get(pk) is None:
+        if self.datamodel.get(pk) is None:
             abort(404)
         return super().action(name, pk)
-
-
-class UserStatsView(UserStatsChartView):
-    """FAB's user statistics chart; a chart number it does not have is a 404, not a 500."""
-
-    route_base = "/userstatschartview"  # FAB's address and permission name, as before
-    class_permission_name = "UserStatsChartView"
-
-    @expose("/chart/<group_by>")
-    @expose("/chart/")
-    @has_access
-    def chart(self, group_by=0):
-        number = to_int(group_by)
-        if number is None or not 0 <= number < len(self.definitions):
-            abort(404)
-        return super().chart(number)
 
 
 class AuditedAccounts(AuditedChanges):
@@ -97,7 +85,7 @@ def _ids(items) -> frozenset:
     return frozenset(item.id for item in items or ())
 
 
-class AuditedUserView(KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
+class AuditedUserView(SafeListing, KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
                       UserDBModelView):
     audit_target = "user"
 
@@ -109,11 +97,11 @@ class AuditedUserView(KnownActions, EndsSessions, AuditedAccounts, ExplainedDele
         return {item}
 
 
-class AuditedRoleView(KnownActions, AuditedAccounts, ExplainedDelete, RoleModelView):
+class AuditedRoleView(SafeListing, KnownActions, AuditedAccounts, ExplainedDelete, RoleModelView):
     audit_target = "role"
 
 
-class AuditedGroupView(KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
+class AuditedGroupView(SafeListing, KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
                        UserGroupModelView):
     audit_target = "group"
 
@@ -129,3 +117,17 @@ class AuditedGroupView(KnownActions, EndsSessions, AuditedAccounts, ExplainedDel
     # FAB's group screen names no labels: its columns would show as English "Label", "Users".
     label_columns = {"name": _("组名"), "label": _("显示名称"), "description": _("说明"),
                      "users": _("用户"), "roles": _("角色")}
+
+
+# FAB's read-only permission screens, with the paging and filters of every other list: FAB
+# int()ed their page_/psize_ arguments (a 500) and listed any number of rows a page.
+class PermissionsView(SafeListing, PermissionModelView):
+    pass
+
+
+class ViewMenusView(SafeListing, ViewMenuModelView):
+    pass
+
+
+class PermissionViewsView(SafeListing, PermissionViewModelView):
+    pass

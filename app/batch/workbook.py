@@ -158,3 +158,13 @@ def sheets_of(archive: zipfile.ZipFile):
         sheets.append((unescape(attrs.get("name", "")), targets.get(rel)))
     date1904 = re.search(r'<(?:\w+:)?workbookPr\b[^>]*date1904="(?:1|true)"', book) is not None
     return sheets, date1904
+
+
+def unzipped_size(data: bytes) -> int:
+    """What the zip directory says the parts of ``data`` inflate to (0 for what is no zip):
+    the work an import of it costs, which its compressed size can hide a hundredfold."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return 0

@@ -5,7 +5,7 @@ both pass that check. So each unfinished declaration also holds its persons as r
 ``unfinished_person`` (primary key: business, ID number): the second save's insert fails on the
 key, its transaction is rolled back and it gets the same message. commands.py holds the persons
 when a declaration is saved, submitted or reopened, and lets go when it leaves 待办/审核."""
-from sqlalchemy import delete, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from app.declarations import guards
@@ -80,3 +80,17 @@ def _prune(business_code: str, declaration_id: int) -> None:
 def release(declaration_id: int) -> None:
     db.session.execute(delete(UnfinishedPerson)
                        .where(UnfinishedPerson.declaration_id == declaration_id))
+
+
+def hold_all(session) -> None:
+    """Every unfinished declaration holds its persons (the oldest where two hold one): for
+    declarations written without the commands, as the demo load writes them."""
+    holders = (select(Declaration.business_code, DeclarationItem.id_number,
+                      func.min(Declaration.id))
+               .join(DeclarationItem, DeclarationItem.declaration_id == Declaration.id)
+               .where(Declaration.status.in_(workflow.UNFINISHED),
+                      DeclarationItem.id_number.is_not(None))
+               .group_by(Declaration.business_code, DeclarationItem.id_number))
+    session.execute(delete(UnfinishedPerson))
+    session.execute(insert(UnfinishedPerson).from_select(
+        ["business_code", "id_number", "declaration_id"], holders))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import update
 
+from app.declarations import unfinished
 from app.demo.people import People
 from app.demo.staff import Member, Window
 from models.declaration import Declaration, DeclarationEvent, DeclarationItem
@@ -113,6 +114,7 @@ def build_declarations(session, window: Window, people: People, users: dict, uni
               limits)
     _vip_unit(d, units["37010000002"], users["37010000002"], members["37010000002"], window)
     session.flush()
+    unfinished.hold_all(session)  # the demo's drafts hold their persons as the commands' would
     return d.count
 
 

@@ -2,7 +2,7 @@
 declaration per person and business, held by a primary key (issue 10).
 
 Revision ID: d8f2b4c6a1e3
-Revises: 985d06cfc3ab
+Revises: c5a9d3e1f7b2
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "d8f2b4c6a1e3"
-down_revision = "985d06cfc3ab"
+down_revision = "c5a9d3e1f7b2"
 branch_labels = None
 depends_on = None
 

@@ -74,4 +74,4 @@ def test_the_user_role_and_group_screens_answer_404_to_ids_no_row_can_have(as_us
     assert not failed, failed
     assert answers[("get", f"/users/show/{HUGE[0]}")] == 404
     assert answers[("get", "/userstatschartview/chart/username")] == 404
-    assert admin.get("/userstatschartview/chart/0").status_code == 200
+    assert admin.get("/userstatschartview/chart/0").status_code == 404  # the chart is gone

@@ -43,16 +43,7 @@ ENDS_SESSION = {"LoginView.logout"}
 # Known 5xx cells, each waiting for the fix of the helper who owns that file: (method, endpoint,
 # role), or (method, "*.list", "paging") for the hostile page_/psize_ query strings on every list.
 # Empty this set as the fixes land: the matrix then holds those cells too.
-KNOWN_5XX = {
-    # views/list_view.py (lists): FAB's get_page_args int()s page_/psize_ without a try
-    # (ValueError: invalid literal for int() with base 10: 'abc'). A page past 2^63 that
-    # reaches the database answers 400 (app/errors.py) until the lists cap it.
-    ("GET", "*.list", "paging"),
-    # views/account.py, app/accounts.py (accounts): a user without a unit asks for an
-    # activation code: AttributeError 'NoneType' object has no attribute 'contact_phone'.
-    ("POST", "AccountView.send_activation", "reviewer"),
-    ("POST", "AccountView.send_activation", "admin"),
-}
+KNOWN_5XX = set()  # (method, endpoint, role) of 5xx answers waiting for a fix: none
 
 
 def _known(method, endpoint, role, path):
