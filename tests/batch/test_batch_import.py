@@ -127,6 +127,31 @@ def test_batch_pages_are_not_offered_for_single_businesses(as_user):
     assert as_user("37010000001").get("/declare/c6/batch/").status_code == 404
 
 
+def test_a_file_that_inflates_large_is_imported_by_the_job_whatever_its_size(app, as_user,
+                                                                              monkeypatch):
+    """A file of repeated rows compresses a hundred thousand rows into 256 KB: the inflated size
+    sends it to the memory-limited job too, not into the web worker."""
+    from app import jobs
+    from app.batch.workbook import unzipped_size
+    from views import batch_steps
+
+    employer = as_user("37010000001")
+    data = filled(employer.get("/declare/c1/template.xlsx").data,
+                  [person(s) for s in range(60, 62)])
+    assert len(data) <= batch_steps.BACKGROUND_BYTES
+    monkeypatch.setattr(batch_steps, "BACKGROUND_UNZIPPED", unzipped_size(data))
+    inline = upload(employer, "/declare/c1/batch/", data)
+    assert "/jobs/" not in inline.headers["Location"]
+    data = filled(employer.get("/declare/c1/template.xlsx").data,
+                  [person(s) for s in range(62, 64)])
+    monkeypatch.setattr(batch_steps, "BACKGROUND_UNZIPPED", unzipped_size(data) - 1)
+    to_job = upload(employer, "/declare/c1/batch/", data).headers["Location"]
+    assert "/jobs/" in to_job
+    job_id = re.search(r"/jobs/([0-9a-f-]{36})/", to_job).group(1)
+    with app.app_context():
+        assert jobs.wait(job_id, timeout=60).status == "done"
+
+
 def test_large_files_are_imported_by_a_background_job(app, as_user, monkeypatch):
     from app import jobs
     from views import batch_steps
