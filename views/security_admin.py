@@ -17,7 +17,7 @@ from app import sessions
 from views.audited import AuditedChanges
 from views.deleting import ExplainedDelete
 from views.filters import to_int
-from views.list_view import SafeListing
+from views.safe_listing import SafeListing
 
 
 class AccountsInterface(SQLAInterface):
@@ -85,8 +85,8 @@ def _ids(items) -> frozenset:
     return frozenset(item.id for item in items or ())
 
 
-class AuditedUserView(SafeListing, KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
-                      UserDBModelView):
+class AuditedUserView(SafeListing, KnownActions, EndsSessions, AuditedAccounts,
+                      ExplainedDelete, UserDBModelView):
     audit_target = "user"
 
     def standing(self, item) -> tuple:
@@ -97,12 +97,13 @@ class AuditedUserView(SafeListing, KnownActions, EndsSessions, AuditedAccounts, 
         return {item}
 
 
-class AuditedRoleView(SafeListing, KnownActions, AuditedAccounts, ExplainedDelete, RoleModelView):
+class AuditedRoleView(SafeListing, KnownActions, AuditedAccounts, ExplainedDelete,
+                      RoleModelView):
     audit_target = "role"
 
 
-class AuditedGroupView(SafeListing, KnownActions, EndsSessions, AuditedAccounts, ExplainedDelete,
-                       UserGroupModelView):
+class AuditedGroupView(SafeListing, KnownActions, EndsSessions, AuditedAccounts,
+                       ExplainedDelete, UserGroupModelView):
     audit_target = "group"
 
     def audit_detail(self, item) -> dict:

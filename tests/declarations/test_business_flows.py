@@ -214,7 +214,8 @@ def test_c6_changes_the_unit(flow):
     tag = "物" if flow.vip else "科"
     wanted = {"name": f"{before['name']}{tag}变更", "address": f"济南市历下区经十路{len(tag)}号",
               "postcode": "250014", "legal_person": f"张{tag}", "contact_name": f"王{tag}",
-              # The phone on record has its own step and review (tests/security/test_contact_phone.py).
+              # The phone on record has its own step and review
+              # (tests/security/test_contact_phone.py).
               "contact_phone": before["contact_phone"]}
     d = flow.run("C6", wanted)
     assert d.items == [] and d.payload["name"] == wanted["name"]

@@ -13,7 +13,8 @@ import pytest
 from flask_appbuilder import ModelView
 
 from views.list_table import PAGE_SIZES
-from views.list_view import ListView, SafeListing
+from views.list_view import ListView
+from views.safe_listing import SafeListing
 
 HUGE = str(2**70)
 SIZES = ["1000000", "-5", "abc", HUGE, "0", "1e3"]
