@@ -10,19 +10,15 @@ from sqlalchemy import select
 from models.sms import SmsMessage
 from models.unit import Unit
 from tests.declarations.flows import Employer, Reviewer, declaration, session_of
-from tests.support import DEMO_PERSONS, SERVER_URL, close_app, demo_app, throwaway_database
+from tests.own_database import own_app
 
 VIP = "37010000002"
 NEW_PHONE = "13900000222"
 UNIT_FIELDS = ("name", "address", "postcode", "legal_person", "contact_name", "contact_phone")
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with throwaway_database(SERVER_URL, tmp_path_factory.mktemp("db")) as url:
-        app = demo_app(url, tmp_path_factory.mktemp("instance"), DEMO_PERSONS)
-        yield app
-        close_app(app)
+# A database of its own: these tests change the demo city.
+app = own_app("module")
 
 
 def unit_facts(app) -> dict:

@@ -6,7 +6,6 @@ database lock, on PostgreSQL on row locks and keys. The module has a database of
 adds declarations the demo city does not describe."""
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from app.declarations import commands
@@ -14,8 +13,8 @@ from models.declaration import Declaration, DeclarationEvent, DeclarationItem
 from models.user import ShebaoUser
 from tests.declarations.flows import add_required_materials, new_person_form, session_of
 from tests.declarations.test_commands import payload
-from tests.support import DEMO_PERSONS, SERVER_URL, close_app, demo_app, login, \
-    throwaway_database
+from tests.own_database import own_app
+from tests.support import login
 
 UNIT = "37010000001"
 CONFLICT = commands.Conflict.message
@@ -23,12 +22,8 @@ TAKEN = "该人员已有未办结的在职增员申报"
 JOIN_SECONDS = 60
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with throwaway_database(SERVER_URL, tmp_path_factory.mktemp("db")) as url:
-        app = demo_app(url, tmp_path_factory.mktemp("instance"), DEMO_PERSONS)
-        yield app
-        close_app(app)
+# A database of its own: these tests change the demo city.
+app = own_app("module")
 
 
 def clients(app, username, count):

@@ -7,25 +7,20 @@ import re
 import threading
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select, update
 
 from models.sms import SmsCode, SmsMessage
 from models.unit import Unit
 from models.user import ShebaoUser
 from tests.account_support import PHONE3, last_code, register
-from tests.support import PASSWORDS, SERVER_URL, close_app, demo_app, login, throwaway_database
+from tests.own_database import own_app
+from tests.support import PASSWORDS, login
 
 THREADS = 12
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """A database of its own: these tests lock accounts and fill the outbox."""
-    with throwaway_database(SERVER_URL, tmp_path_factory.mktemp("db")) as url:
-        app = demo_app(url, tmp_path_factory.mktemp("instance"), 50)
-        yield app
-        close_app(app)
+# A database of its own: these tests lock accounts and fill the outbox.
+app = own_app("module", persons=50)
 
 
 def at_once(count: int, request):

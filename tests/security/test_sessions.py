@@ -2,23 +2,18 @@
 role change, copies of its cookie and API tokens included; signed-in responses are never stored
 (Cache-Control: no-store); FAB's own password form cannot change a password without the
 current one."""
-import pytest
 from sqlalchemy import select
 
 from models.declaration import Declaration
 from models.unit import Unit
 from models.user import ShebaoUser
 from tests.account_support import last_code
-from tests.support import PASSWORDS, SERVER_URL, close_app, demo_app, login, throwaway_database
+from tests.own_database import own_app
+from tests.support import PASSWORDS, login
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """A database of its own: these tests change passwords, roles and locks."""
-    with throwaway_database(SERVER_URL, tmp_path_factory.mktemp("db")) as url:
-        app = demo_app(url, tmp_path_factory.mktemp("instance"), 50)
-        yield app
-        close_app(app)
+# A database of its own: these tests change passwords, roles and locks.
+app = own_app("module", persons=50)
 
 
 def signed_in(app, username, password=None):
