@@ -90,3 +90,24 @@ def browser_login(page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@contextmanager
+def rows_for_a_while(app, make_rows):
+    """The rows ``make_rows()`` returns (called in an app context), committed for the block and
+    deleted after it. The block runs outside the app context: requests inside one would share
+    its g (and the user Flask-Login caches there) instead of getting their own."""
+    from app.extensions import db
+
+    with app.app_context():
+        rows = make_rows()
+        db.session.add_all(rows)
+        db.session.commit()
+        keys = [(type(row), row.id) for row in rows]
+    try:
+        yield
+    finally:
+        with app.app_context():
+            for model, pk in keys:
+                db.session.delete(db.session.get(model, pk))
+            db.session.commit()

@@ -10,7 +10,7 @@ from flask_appbuilder.actions import action
 
 from app.roles import EMPLOYER as EMPLOYER_ROLE
 from models.declaration import Declaration
-from tests.support import close_app, login, make_app
+from tests.support import close_app, login, make_app, rows_for_a_while
 from tests.views.pages import foreign_ids, owned_ids, read_xlsx, record_count, route
 from views import EMBEDDED, MENU
 from views.api import QUERY_APIS
@@ -34,7 +34,7 @@ def rows_of_other_unit(app):
     from models.declaration import Declaration, Material
     from models.unit import Unit
 
-    with app.app_context():
+    def make_rows():
         unit = db.session.query(Unit).filter_by(unit_no=OTHER).one()
         bill = Bill(bill_no="TENANCY-TEST-1", unit_id=unit.id, period_start=202601,
                     period_end=202601, insurance_codes="110", amount=Decimal("1.00"),
@@ -47,17 +47,10 @@ def rows_of_other_unit(app):
             for declaration_id in [db.session.query(Declaration.id).join(Unit).filter(
                 Unit.unit_no == unit_no).limit(1).scalar()]
         ]
-        created = [*materials, payment, bill]
-        db.session.add_all(created)
-        db.session.commit()
-        keys = [(type(row), row.id) for row in created]
-    # Yield outside the app context: requests inside one would share its g (and the user
-    # Flask-Login caches there) instead of getting their own.
-    yield
-    with app.app_context():
-        for model, pk in keys:
-            db.session.delete(db.session.get(model, pk))
-        db.session.commit()
+        return [*materials, payment, bill]
+
+    with rows_for_a_while(app, make_rows):
+        yield
 
 
 @pytest.fixture

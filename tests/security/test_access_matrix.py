@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
-from tests.support import PASSWORDS, close_app, login, make_app
+from tests.support import PASSWORDS, close_app, login, make_app, rows_for_a_while
 from tests.views.pages import foreign_ids
 
 EMPLOYERS = ("37010000001", "37010000002")
@@ -75,7 +75,7 @@ def jobs_and_materials(app):
     from models.job import Job
     from models.unit import Unit
 
-    with app.app_context():
+    def make_rows():
         rows = []
         for unit_id in db.session.scalars(sa.select(Unit.id).where(Unit.unit_no.in_(EMPLOYERS))):
             declaration_id = db.session.scalar(
@@ -84,14 +84,10 @@ def jobs_and_materials(app):
                          total=1, unit_id=unit_id, created_at=datetime.now()),
                      Material(declaration_id=declaration_id, material_type="ID", size=1,
                               filename="身份证.jpg", content_type="image/jpeg", sha256="0" * 64)]
-        db.session.add_all(rows)
-        db.session.commit()
-        keys = [(type(row), row.id) for row in rows]
-    yield
-    with app.app_context():
-        for model, pk in keys:
-            db.session.delete(db.session.get(model, pk))
-        db.session.commit()
+        return rows
+
+    with rows_for_a_while(app, make_rows):
+        yield
 
 
 @pytest.fixture(scope="module")
