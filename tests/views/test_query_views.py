@@ -380,15 +380,18 @@ def test_list_statements_do_not_grow_with_rows(app, as_user):
         statements.append(statement)
 
     counts = {}
+    # The first page of a process renders the search form it keeps (views.search_widget), which
+    # reads the code tables: warm it, so only what a page costs per row is compared.
+    assert client.get("/unitstaffview/list/").status_code == 200
     event.listen(engine, "before_cursor_execute", count)
     try:
-        for size in (10, 50):
+        for size in (25, 100):  # sizes of the page-size menu: others show the screen's own
             statements.clear()
             assert client.get(f"/unitstaffview/list/?psize_UnitStaffView={size}").status_code == 200
             counts[size] = len(statements)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert counts[10] == counts[50], counts
+    assert counts[25] == counts[100], counts
 
 
 def test_count_stops_at_the_cap(app, as_user):
