@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from app.login import MAX_FAILURES
 from models.sms import SmsCode, SmsMessage
 from models.unit import Unit
 from models.user import ShebaoUser
@@ -16,7 +17,7 @@ from tests.account_support import PHONE3, last_code, register
 from tests.own_database import own_app
 from tests.support import PASSWORDS, login
 
-THREADS = 12
+THREADS = 20  # the issue: limits hold under 20 concurrent requests
 
 
 # A database of its own: these tests lock accounts and fill the outbox.
@@ -71,7 +72,8 @@ def test_wrong_passwords_at_once_lock_the_account(app):
     assert sorted(left, reverse=True) == [4, 3, 2, 1]  # each count answered once
     assert sum("已锁定至" in page for page in pages) == THREADS - 4
     user = _user(app, username)
-    assert user.locked_until > datetime.now() and user.fail_login_count == THREADS
+    # A request that reads the account after the lock is refused without being counted.
+    assert user.locked_until > datetime.now() and MAX_FAILURES <= user.fail_login_count <= THREADS
     refused = login(app.test_client(), username)
     assert refused.status_code == 200 and "已锁定至" in refused.get_data(as_text=True)
 
@@ -83,7 +85,7 @@ def test_wrong_passwords_at_once_lock_the_jwt_login_too(app):
         "username": username, "password": f"Wrong{i}pass", "provider": "db"}))
     assert {answer.status_code for answer in answers} == {401}
     user = _user(app, username)
-    assert user.locked_until > datetime.now() and user.fail_login_count == THREADS
+    assert user.locked_until > datetime.now() and MAX_FAILURES <= user.fail_login_count <= THREADS
     right = app.test_client().post("/api/v1/security/login", json={
         "username": username, "password": PASSWORDS[username], "provider": "db"})
     assert right.status_code == 401
@@ -99,11 +101,12 @@ def _logged_in_unit3(app, count: int):
 
 
 def test_wrong_activation_codes_at_once_are_judged_five_times_at_most(app, fresh_unit3):
-    clients = _logged_in_unit3(app, 20)
+    clients = _logged_in_unit3(app, THREADS)
     clients[0].post("/account/activate/send/")
     right = last_code(app)
     wrong = "000000" if right != "000000" else "111111"
-    answers = at_once(20, lambda i: clients[i].post("/account/activate/", data={"code": wrong}))
+    answers = at_once(THREADS, lambda i: clients[i].post("/account/activate/",
+                                                         data={"code": wrong}))
     assert {answer.status_code for answer in answers} == {200}
     pages = [answer.get_data(as_text=True) for answer in answers]
     left = sorted(int(n) for page in pages for n in re.findall(r"还可尝试(\d+)次", page))
@@ -126,8 +129,8 @@ def _outbox(app, phone: str) -> int:
 
 
 def test_code_requests_at_once_send_one_sms(app, fresh_unit3):
-    clients = _logged_in_unit3(app, 10)
-    answers = at_once(10, lambda i: clients[i].post("/account/activate/send/"))
+    clients = _logged_in_unit3(app, THREADS)
+    answers = at_once(THREADS, lambda i: clients[i].post("/account/activate/send/"))
     assert {answer.status_code for answer in answers} == {302}
     assert _outbox(app, PHONE3) == 1
 
