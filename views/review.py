@@ -76,6 +76,8 @@ class ReviewView(BaseView):
         return self.render_template(
             "review/detail.html", d=declaration, business=business,
             items=self._items(declaration, business),
+            declared=facts(business, declaration.payload, load_choices())
+            if business and declaration.payload else [],
             checklist=materials.checklist(declaration) if business else [],
             mine=declaration.reviewer_id == g.user.id,
             may_release=commands.may_release(declaration, g.user),

@@ -101,7 +101,11 @@ def test_approved_the_old_phone_is_told(app, change):
     client = app.test_client()
     assert login(client, "reviewer").status_code == 302
     reviewer = Reviewer(client)
-    assert 'id="phone-change"' in reviewer.claim(pk)  # the reviewer is told what is at stake
+    claimed = reviewer.claim(pk)
+    assert 'id="phone-change"' in claimed  # the reviewer is told what is at stake
+    # The declared facts read as labels, not as the payload's keys (phone_confirmed …).
+    assert "<th style=\"width:30%\">专管员手机</th>" in claimed
+    assert "phone_confirmed" not in claimed and "<th>contact_phone</th>" not in claimed
     page = reviewer.decide(pk)
     assert 'data-status="approved"' in page
     assert unit_facts(app)["contact_phone"] == NEW_PHONE
