@@ -8,7 +8,7 @@ works, ``ctx.save_result(data, filename)`` for a file to download, ``ctx.result 
 ``submit(kind, params, unit_id=None, user_id=None)`` writes the Job row (queued, committed) and
 hands its id to a runner: Celery (task ``shebao.run_job`` of app/celery_app.py, queue
 CELERY_QUEUE) when CELERY_BROKER_URL is set, else a small thread pool owned by this app
-(JOB_THREADS, default 2). Both runners call ``run_job(job_id)`` inside an app context of their own,
+(JOB_THREADS, default 2). Both runners (app/job_dispatch.py) call ``run_job(job_id)`` inside an app context of their own,
 so a job has its own ``db.session``. The Job row is the single source of truth: every status
 change and progress report is written in a short transaction of its own, on a connection of its
 own, so the page (``/jobs/<id>/``) sees it while the job runs. An exception marks the job failed
@@ -37,13 +37,10 @@ JOB_MODULES (comma-separated import paths), loaded by ``load_job_modules()``.
 import importlib
 import json
 import logging
-import multiprocessing
 import os
-import pickle
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -52,6 +49,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app import job_dispatch
 from app.extensions import db
 from app.job_guards import heartbeat, memory_limit
 from app.storage import storage
@@ -70,7 +68,7 @@ MESSAGE_LIMIT = 2000
 STALE_MESSAGE = "任务已中断：处理进程已停止运行（退出或服务重启），结果未保存，请重新上传或重新提交"
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()
+LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ class JobContext:
                 or now - self._written_at >= interval):
             self._unwritten.update(values)  # written with the final status at the latest
             return
-        _write(self.job_id, **values)
+        write(self.job_id, **values)
         self._written_at, self._unwritten = now, {}
 
     def unwritten(self) -> dict:
@@ -192,15 +190,11 @@ def submit(kind: str, params: dict | None = None, unit_id=None, user_id=None) ->
               unit_id=unit_id, user_id=user_id, created_at=datetime.now())
     db.session.add(row)
     db.session.commit()
-    app = current_app._get_current_object()
     try:
-        if setting("CELERY_BROKER_URL"):
-            _send_to_celery(app, row.id)
-        else:
-            runner(app).submit(_run_in_thread, app, row.id, kind_of(kind).isolated)
+        job_dispatch.dispatch(current_app._get_current_object(), row.id, kind_of(kind))
     except Exception as error:  # the broker is down, the pool is shut down …
         log.exception("job %s could not be dispatched", row.id)
-        _write(row.id, only_from=(QUEUED,), status=FAILED, finished_at=datetime.now(),
+        write(row.id, only_from=(QUEUED,), status=FAILED, finished_at=datetime.now(),
                message=f"任务提交失败：{_describe(error)}"[:MESSAGE_LIMIT])
         db.session.refresh(row)
     return row
@@ -222,95 +216,9 @@ def submit_once(kind: str, params: dict | None = None, unit_id=None, user_id=Non
     return submit(kind, params, unit_id=unit_id, user_id=user_id)
 
 
-def runner(app) -> ThreadPoolExecutor:
-    """The in-process runner of ``app``: a thread pool of JOB_THREADS threads."""
-    with _lock:
-        pool = app.extensions.get("job_runner")
-        if pool is None:
-            pool = app.extensions["job_runner"] = ThreadPoolExecutor(
-                max_workers=int(setting("JOB_THREADS", app)), thread_name_prefix="shebao-job")
-    return pool
-
-
-def _run_in_thread(app, job_id: str, isolated: bool = False) -> None:
-    with app.app_context():
-        try:
-            if isolated:
-                _run_in_child(app, job_id)
-            else:
-                run_job(job_id)
-        except BaseException:  # run_job records failures itself; this is the last resort
-            log.exception("job %s: runner thread failed", job_id)
-
-
-def _run_in_child(app, job_id: str) -> None:
-    """Run the job in a fresh interpreter with this app's settings; this thread waits for it,
-    so JOB_THREADS still bounds how many jobs run. A child that dies (killed for memory, a
-    crash) leaves its job failed, not running."""
-    process = multiprocessing.get_context("spawn").Process(
-        target=_child_main, args=(_portable_settings(app), job_id),
-        name=f"shebao-job-{job_id[:8]}")
-    process.start()
-    process.join()
-    if process.exitcode != 0:
-        # Out of address space, native code (calamine) aborts: say what most likely happened.
-        kind = KINDS.get(_kind_of_job(job_id))
-        hint = (f"，可能是处理所需内存超过上限（{setting('JOB_MEMORY_LIMIT_MB', app)} MB），"
-                "请把文件分成几个较小的文件后重新上传") if kind and kind.memory_limited \
-            else "，请重新提交"
-        _write(job_id, only_from=(QUEUED, RUNNING), status=FAILED, finished_at=datetime.now(),
-               message=f"任务进程异常退出（退出码{process.exitcode}）{hint}")
-
-
-def _kind_of_job(job_id: str) -> str | None:
-    with db.engine.connect() as conn:
-        return conn.scalar(sa.select(Job.kind).where(Job.id == job_id))
-
-
-def _portable_settings(app) -> dict:
-    """The app's settings that survive pickling: the child builds the same app from them."""
-    settings = {}
-    for key, value in app.config.items():
-        try:
-            pickle.dumps(value)
-        except Exception:  # a class or a lazy text: the child's Config makes its own
-            continue
-        settings[key] = value
-    return settings
-
-
-def _child_main(settings: dict, job_id: str) -> None:
-    from app import create_app
-
-    app = create_app(**settings)
-    with app.app_context():
-        try:
-            run_job(job_id, own_process=True)
-        finally:
-            db.engine.dispose()
-
-
-def _send_to_celery(app, job_id: str) -> None:
-    from app.celery_app import make_celery
-
-    broker, queue = setting("CELERY_BROKER_URL", app), setting("CELERY_QUEUE", app)
-    prefix = setting("CELERY_KEY_PREFIX", app)
-    with _lock:
-        sender = app.extensions.get("job_celery")
-        if getattr(sender, "shebao_settings", None) != (broker, queue, prefix):
-            sender = app.extensions["job_celery"] = make_celery(broker, queue, prefix)
-            sender.shebao_settings = (broker, queue, prefix)
-    sender.send_task(TASK_NAME, args=[job_id], queue=queue)
-
-
 def shutdown(app, wait: bool = True) -> None:
-    """Stop the app's thread runner (after its jobs finish) and close the Celery sender."""
-    pool = app.extensions.pop("job_runner", None)
-    if pool is not None:
-        pool.shutdown(wait=wait)
-    sender = app.extensions.pop("job_celery", None)
-    if sender is not None:
-        sender.close()
+    """Stop the app's runners (app.job_dispatch), where the app is torn down."""
+    job_dispatch.shutdown(app, wait)
 
 
 # --- running -------------------------------------------------------------------------------
@@ -325,7 +233,7 @@ def run_job(job_id: str, own_process: bool = False) -> str | None:
     if row is None:
         log.warning("job %s: no such job", job_id)
         return None
-    if not _write(job_id, only_from=(QUEUED,), status=RUNNING, started_at=datetime.now()):
+    if not write(job_id, only_from=(QUEUED,), status=RUNNING, started_at=datetime.now()):
         log.info("job %s: already %s, not run again", job_id, row.status)
         return row.status
     ctx = JobContext(job_id, row.kind, row.unit_id, row.user_id)
@@ -335,7 +243,7 @@ def run_job(job_id: str, own_process: bool = False) -> str | None:
         memory_mb = int(setting("JOB_MEMORY_LIMIT_MB") or 0) \
             if own_process and kind.memory_limited else 0
         with heartbeat(float(setting("JOB_HEARTBEAT")), job_id,
-                       lambda: _write(job_id, only_from=(RUNNING,), engine=engine)), \
+                       lambda: write(job_id, only_from=(RUNNING,), engine=engine)), \
                 memory_limit(memory_mb):
             returned = kind.fn(ctx, **(row.params or {}))
         if ctx.result is None and isinstance(returned, dict):
@@ -360,7 +268,7 @@ def run_job(job_id: str, own_process: bool = False) -> str | None:
         interrupted = not isinstance(error, Exception)
         text = "任务被中断" if interrupted else f"任务执行失败：{_describe(error)}"
         try:
-            _write(job_id, **{**ctx.unwritten(), "status": FAILED,
+            write(job_id, **{**ctx.unwritten(), "status": FAILED,
                               "message": text[:MESSAGE_LIMIT], "finished_at": datetime.now()})
         except Exception:
             log.exception("job %s: could not record the failure", job_id)
@@ -379,7 +287,7 @@ def _describe(error: BaseException) -> str:
     return text if isinstance(error, DomainError) else f"{type(error).__name__}: {text}"
 
 
-def _write(job_id: str, only_from=None, engine=None, **values) -> int:
+def write(job_id: str, only_from=None, engine=None, **values) -> int:
     """Update the Job row in a transaction of its own; returns the number of rows changed.
     Every write is also the runner's sign of life (``updated_at``). ``engine``: for a thread
     without the app context (the heartbeat)."""

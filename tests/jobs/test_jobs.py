@@ -135,7 +135,7 @@ def test_run_job_never_runs_a_job_twice(app, submit):
 
 def test_progress_writes_are_throttled(app, monkeypatch):
     writes = []
-    monkeypatch.setattr(jobs, "_write", lambda job_id, **values: writes.append(values))
+    monkeypatch.setattr(jobs, "write", lambda job_id, **values: writes.append(values))
     with app.app_context():
         ctx = jobs.JobContext("x", "test.count")
         for i in range(1000):
