@@ -14,8 +14,8 @@ from werkzeug.local import LocalProxy
 
 from models.user import ShebaoUser
 from views.login import LoginView
+from views.datamodel import KeyCheckedInterface
 from views.security_admin import (
-    AccountsInterface,
     AuditedGroupView,
     AuditedRoleView,
     AuditedUserView,
@@ -59,10 +59,10 @@ class SecurityManager(FabSecurityManager):
         """FAB gives the user, role and group screens its plain interface; ours refuses ids
         no row can have before they reach the database."""
         super().__init__(appbuilder)
-        users = AccountsInterface(self.user_model)
+        users = KeyCheckedInterface(self.user_model)
         self.userdbmodelview.datamodel = users
-        self.rolemodelview.datamodel = AccountsInterface(self.role_model)
-        self.groupmodelview.datamodel = AccountsInterface(self.group_model)
+        self.rolemodelview.datamodel = KeyCheckedInterface(self.role_model)
+        self.groupmodelview.datamodel = KeyCheckedInterface(self.group_model)
 
     def create_login_manager(self, app):
         """Every sign-in remembers the account's session version in its session."""

@@ -28,6 +28,7 @@ PURPOSES = {
     "activate": "账号激活",
     "link": "险种关联",
     "reset": "找回密码",
+    "phone_change": "专管员手机变更",  # C6 confirmed by the old phone (app/declarations/phone_change.py)
 }
 
 

@@ -31,7 +31,27 @@ class AtLeast(int):
         return f"{int(self)}+"
 
 
-class QueryInterface(SQLAInterface):
+class KeyCheckedInterface(SQLAInterface):
+    """FAB's interface, where a key that no integer id column can hold (a letter, past 64 bits)
+    finds nothing (404) instead of reaching the database, which overflowed on it (a 500)."""
+
+    # --- keys ----------------------------------------------------------------------------
+    def _valid_pk(self, pk):
+        column = self.obj.__mapper__.primary_key[0]
+        if isinstance(column.type, Integer):
+            return to_int(pk)
+        return pk
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        if self.is_pk_composite():
+            return super().get(id, filters, select_columns, outer_default_load)
+        pk = self._valid_pk(id)
+        if pk is None:
+            return None
+        return super().get(pk, filters, select_columns, outer_default_load)
+
+
+class QueryInterface(KeyCheckedInterface):
     filter_converter_class = FilterConverter
 
     def __init__(self, obj, session=None, *, eager=(), eager_columns=None, column_filters=None,
@@ -64,21 +84,6 @@ class QueryInterface(SQLAInterface):
         if self.is_boolean(col_name):
             return True
         return super().is_nullable(col_name)
-
-    # --- keys ----------------------------------------------------------------------------
-    def _valid_pk(self, pk):
-        column = self.obj.__mapper__.primary_key[0]
-        if isinstance(column.type, Integer):
-            return to_int(pk)
-        return pk
-
-    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
-        if self.is_pk_composite():
-            return super().get(id, filters, select_columns, outer_default_load)
-        pk = self._valid_pk(id)
-        if pk is None:
-            return None
-        return super().get(pk, filters, select_columns, outer_default_load)
 
     def get_related_obj(self, col_name, value):
         related = self.get_related_interface(col_name)

@@ -11,7 +11,6 @@ from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError
 from app.extensions import db
-from app.verification import mask_phone
 from views.file_response import material_response
 from app.roles import EMPLOYER
 from models.person import Enrollment, Person
@@ -221,8 +220,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         """For the 核对 page: the masked old and new phone of an unconfirmed phone change."""
         if declaration.status != workflow.DRAFT or not phone_change.pending(declaration):
             return None
-        return {"old": mask_phone(declaration.unit.contact_phone),
-                "new": mask_phone(phone_change.new_phone(declaration))}
+        return phone_change.masked(declaration)
 
     def _payload(self, declaration) -> dict:
         if self.business.subject == "unit":

@@ -12,7 +12,6 @@ from app.declarations.choices import load_choices
 from app.declarations.display import facts
 from app.errors import DomainError, Invalid
 from app.extensions import db
-from app.verification import mask_phone
 from views.declaration_print import print_response, printable
 from views.export import xlsx_response
 from views.file_response import material_response
@@ -199,7 +198,4 @@ def _refused_by_number(declaration, text: str) -> set[int]:
 
 def _phone_change(declaration) -> dict | None:
     """An undecided change of the 专管员 phone, for the reviewer: where SMS codes will go."""
-    new = phone_change.new_phone(declaration)
-    if new is None or declaration.status not in QUEUE_STATES:
-        return None
-    return {"old": mask_phone(declaration.unit.contact_phone), "new": mask_phone(new)}
+    return phone_change.masked(declaration) if declaration.status in QUEUE_STATES else None

@@ -2,7 +2,6 @@
 whom which role is the first thing an investigation asks, and a group hands its roles to its users."""
 from flask import abort, g, request
 from flask_appbuilder import expose
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.views import (
     PermissionModelView,
     PermissionViewModelView,
@@ -16,20 +15,7 @@ from flask_babel import lazy_gettext as _
 from app import sessions
 from views.audited import AuditedChanges
 from views.deleting import ExplainedDelete
-from views.filters import to_int
 from views.safe_listing import SafeListing
-
-
-class AccountsInterface(SQLAInterface):
-    """FAB's interface for the user, role and group screens, where an id that is no 64-bit
-    integer finds nothing (404) instead of reaching the database: SQLite overflowed on
-    /users/show/99999999999999999999 and the screen answered 500."""
-
-    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
-        pk = to_int(id)
-        if pk is None:
-            return None
-        return super().get(pk, filters, select_columns, outer_default_load)
 
 
 class KnownActions:

@@ -17,9 +17,6 @@ from rules import workflow
 PURPOSE = "phone_change"
 FIELD = "contact_phone"
 CONFIRMED = "phone_confirmed"  # payload key: "old→new", the change the old phone's code confirmed
-# The SMS text names the purpose (verification.PURPOSES); this one is registered here because
-# this module is the only one that asks for such codes.
-verification.PURPOSES.setdefault(PURPOSE, "专管员手机变更")
 
 
 def new_phone(declaration) -> str | None:
@@ -36,6 +33,15 @@ def pending(declaration) -> bool:
     wanted = new_phone(declaration)
     return wanted is not None and (declaration.payload or {}).get(CONFIRMED) != _change(
         declaration.unit.contact_phone, wanted)
+
+
+def masked(declaration) -> dict | None:
+    """{"old", "new"} masked, for a page showing what the change moves; None for no change."""
+    wanted = new_phone(declaration)
+    if wanted is None:
+        return None
+    return {"old": verification.mask_phone(declaration.unit.contact_phone),
+            "new": verification.mask_phone(wanted)}
 
 
 def refuse_unconfirmed(declaration) -> None:
