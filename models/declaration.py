@@ -136,4 +136,7 @@ class UnfinishedPerson(Model):
     __tablename__ = "unfinished_person"
     business_code = Column(String(10), primary_key=True)
     id_number = Column(String(18), primary_key=True)
+    # Per unit: one unit's draft never blocks another unit (their clash, if both reach the
+    # center, is caught by the registry checks that the approval runs again).
+    unit_id = Column(Integer, ForeignKey("unit.id"), primary_key=True)
     declaration_id = Column(Integer, ForeignKey("declaration.id"), nullable=False, index=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rules.business_checks import EARLIEST_MONTH
+from rules.checks.enrollment import EARLIEST_MONTH
 from rules.contribution_amount import monthly_amounts
 from rules.contribution_base import decide_base
 from rules.late_fee import late_fee

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field as dc_field
 from datetime import date
 
 from rules import back_payment, wage_base
-from rules import business_checks as checks
+from rules.checks import changes, common, enrollment as enr, medical, retirement
 from rules.errors import RuleError
 from rules.fields import Field, clean
 
@@ -39,8 +39,12 @@ class Business:
     checks: tuple = ()
     description: str = ""
     extra: dict = dc_field(default_factory=dict)
-    # Names of app-side checks over the whole declaration's rows (app/declarations/guards.py
-    # PAYLOAD_GUARDS): facts the database holds, such as "once per unit and year".
+    # Checks over (row, what the registry holds about its person — or the unit's current facts
+    # for a unit business): rules/checks/, run by app/declarations/person_facts.py in the
+    # wizard, the import, at submit and again at approval. The first that refuses is said.
+    registry_checks: tuple = ()
+    # Names of app-side checks over the whole declaration's rows (app/declarations/guards/
+    # PAYLOAD_GUARDS): facts the database holds, such as "once per person and year".
     declaration_guards: tuple = ()
 
     def field(self, name: str) -> Field:
@@ -131,7 +135,9 @@ BUSINESSES = {b.code: b for b in (
             Field("back_pay", "追溯补缴", "flag", required=False),
         ),
         materials=(ID_CARD, CONTRACT, OTHER_PROOF),
-        checks=(checks.person_matches_id, checks.enrollment_month, checks.below_retirement_age),
+        checks=(enr.person_matches_id, enr.enrollment_month, enr.below_retirement_age),
+        registry_checks=(enr.not_insured_anywhere, common.identity_matches,
+                         enr.starts_after_last_reduction),
     ),
     Business(
         "C2", "在职减员", SOCIAL, person_source="staff", batch=True, effect="reduce",
@@ -140,7 +146,8 @@ BUSINESSES = {b.code: b for b in (
                 Field("reduce_reason", "减员原因", "choice", source="change_reason:reduce"),
                 Field("end_month", "减员年月", "month")),
         materials=(TERMINATION, OTHER_PROOF),
-        checks=(checks.reduction_month,),
+        checks=(enr.reduction_month,),
+        registry_checks=(common.staff_here, common.name_matches, enr.reduction_after_start),
     ),
     Business(
         "C2R", "离退休人员减员", SOCIAL, person_source="retired", effect="reduce",
@@ -149,7 +156,8 @@ BUSINESSES = {b.code: b for b in (
                 Field("reduce_reason", "减员原因", "choice", source="change_reason:reduce"),
                 Field("end_month", "减员年月", "month")),
         materials=(OTHER_PROOF,),
-        checks=(checks.reduction_month,),
+        checks=(enr.reduction_month,),
+        registry_checks=(common.retired_here, common.name_matches, enr.reduction_after_start),
     ),
     Business(
         "C6", "单位基本信息变更", OTHER, subject="unit", effect="change_unit",
@@ -160,6 +168,7 @@ BUSINESSES = {b.code: b for b in (
                 Field("contact_name", "专管员姓名", "name"),
                 Field("contact_phone", "专管员手机", "phone")),
         materials=(CHANGE_PROOF,),
+        registry_checks=(changes.unit_changes_something,),
     ),
     Business(
         "C7", "人员基本信息变更", OTHER, person_source="staff", effect="change_person",
@@ -169,7 +178,9 @@ BUSINESSES = {b.code: b for b in (
                 Field("address", "通讯地址", required=False, max_length=200),
                 Field("nation", "民族", "choice", source="nation", required=False)),
         materials=(CHANGE_PROOF,),
-        checks=(checks.something_changes,),
+        checks=(changes.something_changes,),
+        registry_checks=(common.staff_here, common.name_matches,
+                         changes.person_changes_something),
     ),
     Business(
         "C8", "人员险种增加/减少", OTHER, person_source="staff", effect="change_insurances",
@@ -178,18 +189,22 @@ BUSINESSES = {b.code: b for b in (
                 Field("insurances", "变更险种", "insurances", help="险种代码，逗号分隔"),
                 Field("month", "变更年月", "month")),
         materials=(OTHER_PROOF,),
+        checks=(enr.change_month,),
+        registry_checks=(common.staff_here, common.name_matches, enr.insurances_change),
     ),
     Business(
         "C9", "减员原因变更", OTHER, person_source="reduced", effect="change_reduce_reason",
         fields=(ID, NAME,
                 Field("reduce_reason", "变更后减员原因", "choice", source="change_reason:reduce")),
         materials=(CHANGE_PROOF,),
+        registry_checks=(common.reduced_here, common.name_matches, enr.reduce_reason_changes),
     ),
     Business(
         "C10", "中断转退休", "退休管理", person_source="reduced", effect="interruption_to_retired",
         fields=(ID, NAME, Field("retire_month", "退休年月", "month")),
         materials=(ID_CARD, OTHER_PROOF),
-        declaration_guards=("not_retired_nor_insured_elsewhere",),
+        checks=(retirement.retire_month_not_future,),
+        registry_checks=(common.reduced_here, common.name_matches, retirement.may_retire),
     ),
     Business(
         "C3", "缴费基数申报", SOCIAL, person_source="staff", batch=True, effect="set_bases",
@@ -201,6 +216,7 @@ BUSINESSES = {b.code: b for b in (
                 Field("declared_wage", "缴费工资", "money", help="上年月平均工资（元）")),
         materials=(WAGE_PROOF,),
         checks=(wage_base.check_wage, wage_base.check_year),
+        registry_checks=(common.staff_here, common.name_matches),
         declaration_guards=("wage_base_year",),
     ),
     Business(
@@ -222,6 +238,7 @@ BUSINESSES = {b.code: b for b in (
                 Field("insurances", "补缴险种", "insurances", help="险种代码，逗号分隔，如110,210,310")),
         materials=(BACK_PAY_PROOF, OTHER_PROOF),
         checks=(back_payment.check_period,),
+        registry_checks=(common.staff_here, common.name_matches),
         declaration_guards=("back_pay_months",),
     ),
     Business(
@@ -232,8 +249,8 @@ BUSINESSES = {b.code: b for b in (
                 Field("stop_month", "停保年月", "month"),
                 Field("reason", "停保原因", "choice", source="resident_stop_reason")),
         materials=(OTHER_PROOF,),
-        checks=(checks.stop_month,),
-        declaration_guards=("known_person",),
+        checks=(medical.stop_month,),
+        registry_checks=(medical.resident_here_or_unemployed, common.name_matches),
     ),
 )}
 

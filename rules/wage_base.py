@@ -4,6 +4,7 @@ and what an approval or a revocation does to one person's base. Pure: no Flask, 
 The once-per-year and window rules are about the whole declaration; the app side
 (``app/declarations/guards.py``) finds the facts in the database and asks these functions.
 """
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -48,10 +49,24 @@ def window_refusal(year: int, today: date, start: date | None, end: date | None)
 
 
 def once_per_year_refusal(year: int, serial_no: str, unfinished: bool = False) -> str:
-    """A second C3 of the year: the first is approved (revoke it first, C4) or still open."""
+    """A person's base of the year declared twice: the first is approved (revoke it first, C4)
+    or still open."""
     if unfinished:
-        return f"本单位{year}年度已有未办结的缴费基数申报（流水号{serial_no}），请先办结或作废"
-    return f"本单位{year}年度已申报缴费基数（流水号{serial_no}），如需重新申报请先撤销"
+        return f"该人员{year}年度已有未办结的缴费基数申报（流水号{serial_no}），请先办结或作废"
+    return f"该人员{year}年度已申报缴费基数（流水号{serial_no}），如需重新申报请先撤销"
+
+
+def other_year_refusal(year: int) -> str:
+    return f"申报年度与本申报其他行（{year}）不同，同一申报只能申报一个年度"
+
+
+def common_year(years) -> int | None:
+    """The year most rows name (the earliest of equals): the declaration's year when a few
+    rows disagree, so only those rows are refused."""
+    counted = Counter(y for y in years if y is not None)
+    if not counted:
+        return None
+    return min(counted, key=lambda y: (-counted[y], y))
 
 
 def missing_parameters_refusal(year: int) -> str:

@@ -21,8 +21,9 @@ STATUS_NAMES = {
     VOID: "已作废",
 }
 DECIDED = frozenset({APPROVED, REJECTED, PARTIAL})
-# Unfinished: a person may have only one of these per business (RULES.md §10).
-UNFINISHED = frozenset({DRAFT, SUBMITTED, REVIEWING})
+# Unfinished: a person may have only one of these per business and unit (RULES.md §10). A
+# declaration sent back (rejected) sits in 待办 until it is changed and resubmitted or voided.
+UNFINISHED = frozenset({DRAFT, SUBMITTED, REVIEWING, REJECTED})
 
 EMPLOYER, REVIEWER, SYSTEM = "employer", "reviewer", "system"
 
@@ -46,7 +47,7 @@ def _t(name, label, sources, target, *actors):
 
 TRANSITIONS = {t.name: t for t in (
     _t("submit", "提交", {DRAFT}, SUBMITTED, EMPLOYER),
-    _t("void", "废弃", {DRAFT, SUBMITTED}, VOID, EMPLOYER),
+    _t("void", "废弃", {DRAFT, SUBMITTED, REJECTED}, VOID, EMPLOYER),
     _t("reopen", "修改", {REJECTED}, DRAFT, EMPLOYER),
     _t("claim", "受理", {SUBMITTED}, REVIEWING, REVIEWER),
     _t("release", "退回队列", {REVIEWING}, SUBMITTED, REVIEWER),

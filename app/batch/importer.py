@@ -25,7 +25,7 @@ from sqlalchemy import delete
 
 from app import audit
 from app.batch.reader import BatchFileError, stream_batch
-from app.declarations import guards
+from app.declarations import guards, person_facts
 from app.declarations.choices import load_choices
 from app.declarations.commands import json_safe, json_safe_value
 from app.declarations.serial import next_serial
@@ -247,13 +247,13 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
         """The database's refusals of the pending rows, one query set for all of them."""
         if items is not None:
             items.wait()  # the connection is the COPY's until then
-        numbers = [c["id_number"] for _, c in pending if c.get("id_number")]
-        refused = guards.for_business(business, unit_id, numbers, except_declaration) \
-            if numbers else {}
-        for row, cleaned in pending:
-            reason = refused.get(cleaned.get("id_number"))
-            if reason:
-                judged.bad.append(_bad(row.number, row.values, {"id_number": reason}, labels))
+        # What the registry holds about these persons, checked as the wizard checks it.
+        refused = person_facts.refusals(business, unit_id, [c for _, c in pending], today,
+                                        except_declaration)
+        for index, (row, cleaned) in enumerate(pending):
+            errors = refused.get(index)
+            if errors:
+                judged.bad.append(_bad(row.number, row.values, errors, labels))
                 continue
             judged.add(row.number, cleaned)
             if whole is not None:

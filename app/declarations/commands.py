@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
-from app.declarations import effects, guards, phone_change, unfinished
+from app.declarations import effects, person_facts, phone_change, unfinished
 from app.declarations import verdicts as verdicts_of
 from app.declarations.choices import load_choices
 from app.declarations.serial import next_serial
@@ -41,15 +41,9 @@ def validate_item(business, unit_id: int, payload: dict, today: date | None = No
     """The cleaned payload of one person, or ItemErrors naming each bad field."""
     today = today or date.today()
     cleaned, errors = registry.validate(business, payload, load_choices(), today)
-    number = cleaned.get("id_number")
-    if not errors and number:
-        refusal = guards.for_business(business, unit_id, [number], except_declaration)
-        if number in refusal:
-            errors["id_number"] = refusal[number]
     if not errors:
-        for field, reason in guards.for_payloads(business, unit_id, [cleaned], today,
-                                                 except_declaration).values():
-            errors.setdefault(field, reason)
+        errors = person_facts.judge(business, unit_id, [cleaned], today,
+                                    except_declaration).get(0, {})
     if errors:
         raise ItemErrors(errors)
     return json_safe(cleaned)
@@ -113,18 +107,10 @@ def submit(declaration: Declaration, user) -> Declaration:
         raise Invalid(f"请先上传必扫材料：{'、'.join(missing)}")
     if phone_change.pending(declaration):
         raise Invalid("变更专管员手机须先用原手机接收的验证码确认")
-    numbers = [i.id_number for i in declaration.items if i.id_number]
-    refusals = guards.unfinished(business, numbers, except_declaration=declaration.id)
-    if refusals:
-        raise Invalid(next(iter(refusals.values())))
-    payloads = ([i.payload for i in declaration.items] if business.subject == "person"
-                else [declaration.payload or {}])
-    refused = guards.for_payloads(business, declaration.unit_id, payloads,
-                                  except_declaration=declaration.id)
+    refused = person_facts.judge(business, declaration.unit_id, _payloads(declaration, business),
+                                 except_declaration=declaration.id)
     if refused:
-        index, (_field, reason) = min(refused.items())
-        raise Invalid(reason if len(payloads) == 1
-                      else f"第{declaration.items[index].seq}行：{reason}")
+        raise Invalid(_first_refusal(declaration, refused))
     _fire(declaration, "submit", workflow.EMPLOYER, user)
     declaration.submitted_at, declaration.returned = datetime.now(), False
     _commit(declaration)
@@ -141,15 +127,16 @@ def auto_review(declaration: Declaration) -> Declaration:
         return declaration  # where SMS codes go: a reviewer decides, never a rule
     rule = "VIP单位自动审核" if unit.vip else f"{business.name}系统自动审核"
     items = declaration.items or []
-    numbers = [i.id_number for i in items if i.id_number]
-    refusals = guards.for_business(business, unit.id, numbers, declaration.id)
-    name = workflow.decision_for([i.id_number not in refusals for i in items] or [True])
-    name = {"approve": "auto_approve"}.get(name, "auto_reject")
+    found = person_facts.judge(business, unit.id, _payloads(declaration, business),
+                               except_declaration=declaration.id, at_decision=True)
+    refusals = {_key(declaration, index): "；".join(errors.values())
+                for index, errors in found.items()}
+    name = "auto_reject" if found else "auto_approve"
     if name == "auto_reject":
         # Auto-review decides the batch as a whole: nothing of it is applied, so no item may
         # read as approved.
         whole = "同批次有人员未通过自动审核，本批次整体回退，请修改后重新提交"
-        verdicts = {i.id: ("rejected", refusals.get(i.id_number, whole)) for i in items}
+        verdicts = {i.id: ("rejected", refusals.get(i.id, whole)) for i in items}
     else:
         verdicts = {i.id: ("approved", "自动审核通过") for i in items}
     _fire(declaration, name, workflow.SYSTEM, None, message=rule)
@@ -161,6 +148,45 @@ def auto_review(declaration: Declaration) -> Declaration:
     else:
         declaration.returned, declaration.return_reason = True, "；".join(refusals.values())
     return _commit(declaration)
+
+
+def _payloads(declaration, business) -> list[dict]:
+    if business.subject == "person":
+        return [i.payload for i in declaration.items]
+    return [declaration.payload or {}]
+
+
+def _key(declaration, index):
+    """The item a row index of ``_payloads`` stands for (its id), or 0 for a unit business."""
+    return declaration.items[index].id if declaration.items else 0
+
+
+def _first_refusal(declaration, refused: dict) -> str:
+    index = min(refused)
+    reason = "；".join(refused[index].values())
+    if not declaration.items or len(declaration.items) == 1:
+        return reason
+    more = f"（另有{len(refused) - 1}行未通过核对）" if len(refused) > 1 else ""
+    return f"第{declaration.items[index].seq}行：{reason}{more}"
+
+
+def _recheck(declaration, business, approved_items) -> None:
+    """The approval checks the registry again (it may have changed since the submit): an item
+    that no longer agrees with it cannot be approved; the reviewer rejects it with the reason."""
+    if business.subject == "person" and not approved_items:
+        return
+    rows = ([i.payload for i in approved_items] if business.subject == "person"
+            else [declaration.payload or {}])
+    found = person_facts.judge(business, declaration.unit_id, rows,
+                               except_declaration=declaration.id, at_decision=True)
+    if not found:
+        return
+    shown = [f"{approved_items[i].name or ''}（第{approved_items[i].seq}行）："
+             f"{'；'.join(found[i].values())}" if business.subject == "person"
+             else "；".join(found[i].values()) for i in sorted(found)[:5]]
+    more = f"等{len(found)}条" if len(found) > 5 else ""
+    raise Invalid(f"以下明细与登记信息不符，不能审核通过，请审核不通过并说明原因："
+                  f"{'；'.join(shown)}{more}")
 
 
 def void(declaration, user) -> Declaration:
@@ -214,6 +240,8 @@ def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> De
     name = workflow.decision_for(verdicts)
     if name != "approve" and not (opinion or "").strip():
         raise Invalid("审核不通过时必须填写审核意见")
+    if name != "reject":
+        _recheck(declaration, business, [i for i in items if results[i.id]])
     _fire(declaration, name, workflow.REVIEWER, user, message=opinion)
     _record_results(declaration, items, results, opinion)
     declaration.opinion, declaration.decided_at = opinion or None, datetime.now()

@@ -1,19 +1,21 @@
-"""One unfinished declaration per person and business (RULES.md §10), held by the database.
+"""One unfinished declaration per person, business and unit (RULES.md §10), held by the database.
 
-guards.unfinished checks it before a save with a clear message, but two saves at the same moment
-both pass that check. So each unfinished declaration also holds its persons as rows of
-``unfinished_person`` (primary key: business, ID number): the second save's insert fails on the
-key, its transaction is rolled back and it gets the same message. commands.py holds the persons
-when a declaration is saved, submitted or reopened, and lets go when it leaves 待办/审核."""
+The person-facts step (person_facts.py, rules.checks.common.no_unfinished) checks it before a
+save with a clear message, but two saves at the same moment both pass that check. So each
+unfinished declaration also holds its persons as rows of ``unfinished_person`` (primary key:
+business, ID number, unit): the second save's insert fails on the key, its transaction is rolled
+back and it gets the same message. commands.py holds the persons when a declaration is saved,
+submitted or reopened, and lets go when it is decided for good or voided."""
 from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from app.declarations import guards
 from app.errors import Invalid
 from app.extensions import db
 from models.declaration import Declaration, DeclarationItem, UnfinishedPerson
 from rules import business as registry
 from rules import workflow
+from rules.checks.common import no_unfinished
+from rules.person_facts import PersonFacts
 
 
 class Taken(Invalid):
@@ -33,33 +35,41 @@ def hold(declaration, id_numbers: list[str] | None = None) -> None:
     declaration_id = declaration.id
     db.session.flush()
     release(declaration_id)
-    _prune(business.code, declaration_id)
-    items = (select(literal(business.code), DeclarationItem.id_number, literal(declaration_id))
+    _prune(business.code, declaration.unit_id, declaration_id)
+    items = (select(literal(business.code), DeclarationItem.id_number,
+                    literal(declaration.unit_id), literal(declaration_id))
              .where(DeclarationItem.declaration_id == declaration_id,
                     DeclarationItem.id_number.is_not(None))
              .distinct())
     try:
         db.session.execute(insert(UnfinishedPerson).from_select(
-            ["business_code", "id_number", "declaration_id"], items))
+            ["business_code", "id_number", "unit_id", "declaration_id"], items))
     except IntegrityError:
         db.session.rollback()
-        raise _taken(business, declaration_id, id_numbers) from None
+        raise _taken(business, declaration.unit_id, declaration_id, id_numbers) from None
 
 
-def _taken(business, declaration_id, id_numbers) -> Taken:
+def _taken(business, unit_id, declaration_id, id_numbers) -> Taken:
+    """The clash, said as the person-facts check says it (the holder is this unit's own)."""
+    held = (select(UnfinishedPerson.id_number, Declaration.serial_no)
+            .join(Declaration, Declaration.id == UnfinishedPerson.declaration_id)
+            .where(UnfinishedPerson.business_code == business.code,
+                   UnfinishedPerson.unit_id == unit_id,
+                   UnfinishedPerson.declaration_id != declaration_id))
     if id_numbers is None:
-        id_numbers = list(db.session.scalars(
+        held = held.where(UnfinishedPerson.id_number.in_(
             select(DeclarationItem.id_number)
-            .join(UnfinishedPerson, (UnfinishedPerson.id_number == DeclarationItem.id_number)
-                  & (UnfinishedPerson.business_code == business.code))
-            .where(DeclarationItem.declaration_id == declaration_id,
-                   UnfinishedPerson.declaration_id != declaration_id).limit(1)))
-    refusals = guards.unfinished(business, id_numbers, except_declaration=declaration_id)
-    number, message = next(iter(refusals.items()), (None, None))
-    return Taken(message or f"该人员已有未办结的{business.name}申报，请先办结或作废", number)
+            .where(DeclarationItem.declaration_id == declaration_id)))
+    else:
+        held = held.where(UnfinishedPerson.id_number.in_(id_numbers))
+    found = db.session.execute(held.limit(1)).first()
+    if found is None:
+        return Taken("该人员已有未办结的同类申报，请先办结或作废", None)
+    return Taken(no_unfinished({}, PersonFacts(found.id_number, unfinished=(found.serial_no,)),
+                               None)["id_number"], found.id_number)
 
 
-def _prune(business_code: str, declaration_id: int) -> None:
+def _prune(business_code: str, unit_id: int, declaration_id: int) -> None:
     """Forget holds on these persons that no unfinished declaration backs any more (a person
     dropped from a draft batch, or re-imported away): only a live hold may refuse a save. A
     hold another save has just made and not committed is invisible here, so it stays and
@@ -74,6 +84,7 @@ def _prune(business_code: str, declaration_id: int) -> None:
     ours = select(DeclarationItem.id_number).where(
         DeclarationItem.declaration_id == declaration_id)
     db.session.execute(delete(held).where(held.business_code == business_code,
+                                          held.unit_id == unit_id,
                                           held.id_number.in_(ours), ~alive))
 
 
@@ -86,11 +97,12 @@ def hold_all(session) -> None:
     """Every unfinished declaration holds its persons (the oldest where two hold one): for
     declarations written without the commands, as the demo load writes them."""
     holders = (select(Declaration.business_code, DeclarationItem.id_number,
-                      func.min(Declaration.id))
+                      Declaration.unit_id, func.min(Declaration.id))
                .join(DeclarationItem, DeclarationItem.declaration_id == Declaration.id)
                .where(Declaration.status.in_(workflow.UNFINISHED),
                       DeclarationItem.id_number.is_not(None))
-               .group_by(Declaration.business_code, DeclarationItem.id_number))
+               .group_by(Declaration.business_code, DeclarationItem.id_number,
+                         Declaration.unit_id))
     session.execute(delete(UnfinishedPerson))
     session.execute(insert(UnfinishedPerson).from_select(
-        ["business_code", "id_number", "declaration_id"], holders))
+        ["business_code", "id_number", "unit_id", "declaration_id"], holders))

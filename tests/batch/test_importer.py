@@ -105,7 +105,7 @@ def test_bad_values_are_named_and_nothing_is_staged_for_them(ctx):
 
 
 def test_declaration_guards_see_the_whole_batch_and_keep_the_typed_values(ctx):
-    """C18 (居民医疗停保): the known_person guard runs over all rows after the last one."""
+    """C18 (居民医疗停保): the registry checks judge each row against its person."""
     from app.declarations.choices import load_choices
 
     db, user = ctx, employer(ctx)
@@ -119,7 +119,8 @@ def test_declaration_guards_see_the_whole_batch_and_keep_the_typed_values(ctx):
                                   template_workbook(business, choices, rows), "stop.xlsx")
     by_row = {b["row"]: b for b in result.bad_rows}
     assert result.good == 1 and set(by_row) == {3, 4}
-    assert by_row[3]["errors"] == {"姓名": "姓名与社会保障号码不符"}
+    # The unit's own person: the registered name may be said (a stranger's never is).
+    assert by_row[3]["errors"] == {"姓名": f"姓名与登记的姓名“{known[1].name}”不符"}
     assert by_row[3]["values"]["姓名"] == "不是此人"
     assert "未找到该人员" in by_row[4]["errors"]["社会保障号码"]
     assert [i.id_number for i in items(db, result.declaration)] == [known[0].id_number]

@@ -5,6 +5,7 @@ Database look-ups run in an app context of their own that is closed before the n
 a request inside a pushed context would share its ``g`` (and the user cached there).
 """
 import html
+import itertools
 import io
 import re
 from contextlib import contextmanager
@@ -130,6 +131,45 @@ def reduce_with_commands(app, unit_no, person, reason="202", month=MONTH) -> Non
             commands.decide(d, reviewer, {d.items[0].id: True})
         assert d.status == "approved"
         db.session.remove()
+
+
+RETIRABLE = itertools.count(1)
+
+
+def retirable_person(app, unit_no, paid_years: int = 15) -> Person:
+    """A new person of the unit past statutory retirement age (born 1960, 男), in service since
+    2000 with ``paid_years`` of paid 养老 months: what C10 中断转退休 asks of the registry
+    (RULES.md §5). New each call, so no other test's person changes; detached."""
+    from decimal import Decimal
+
+    from stdnum.iso7064 import mod_11_2
+
+    from models.contribution import Contribution
+    from models.reference import Insurance
+
+    n = next(RETIRABLE)
+    day = 10 + n % 18
+    body = f"370102196001{day:02d}{(n % 499) * 2 + 1:03d}"  # odd 17th digit: 男
+    with session_of(app) as s:
+        unit_id = s.scalar(select(Unit.id).where(Unit.unit_no == unit_no))
+        person = Person(id_number=body + mod_11_2.calc_check_digit(body), name="韩退休",
+                        gender="male", birth_date=date(1960, 1, day),
+                        retirement_category="male")
+        s.add(person)
+        s.flush()
+        codes = dict(s.execute(select(Insurance.code, Insurance.id)).all())
+        for code in ("110", "210", "310"):
+            s.add(Enrollment(person_id=person.id, unit_id=unit_id, insurance_id=codes[code],
+                             category="active", status="normal", start_month=200001))
+        for month in [y * 100 + m for y in range(2000, 2026) for m in range(1, 13)][
+                :paid_years * 12]:
+            s.add(Contribution(person_id=person.id, unit_id=unit_id, insurance_id=codes["110"],
+                               month=month, base=Decimal("3000"), unit_amount=Decimal("480"),
+                               personal_amount=Decimal("240"), paid=True))
+        s.commit()
+        s.refresh(person)
+        s.expunge(person)
+        return person
 
 
 def add_required_materials(session, declaration) -> None:

@@ -150,7 +150,7 @@ def wage_row(person, wage, year=YEAR):
 
 def test_wage_declaration_revocation_and_a_new_declaration(ctx):
     """VIP unit (auto-review): C3 sets the base and recomputes unpaid months; a second C3 of the
-    year is refused; C4 restores the old base and amounts; then a new C3 (a batch) goes through."""
+    year for the same person is refused, another person's is not; C4 restores the old base and amounts; then a new C3 (a batch) goes through."""
     db = ctx
     employer = user(db, "37010000002")
     unit_id = employer.unit_id
@@ -190,9 +190,12 @@ def test_wage_declaration_revocation_and_a_new_declaration(ctx):
     assert_totals_match_ledger(db, unit_id, THIS_MONTH, pension.id)
 
     with pytest.raises(commands.ItemErrors) as refused:
-        commands.create(unit_id, "C3", employer, wage_row(q, 8000))
-    assert refused.value.errors["year"] == (
-        f"本单位{YEAR}年度已申报缴费基数（流水号{c3.serial_no}），如需重新申报请先撤销")
+        commands.create(unit_id, "C3", employer, wage_row(p, 8000))
+    assert refused.value.errors["id_number"] == (
+        f"该人员{YEAR}年度已申报缴费基数（流水号{c3.serial_no}），如需重新申报请先撤销")
+    # One person's C3 leaves the year open for the rest of the staff (issue 11).
+    for_q = commands.create(unit_id, "C3", employer, wage_row(q, 8000))
+    commands.void(for_q, employer)
 
     c4 = commands.create(unit_id, "C4", employer, {"serial_no": c3.serial_no})
     with pytest.raises(commands.ItemErrors, match="已有未办结的撤销申报"):
@@ -239,7 +242,7 @@ def test_revoking_the_demo_declaration_falls_back_to_last_years_base(ctx):
     person = db.session.get(Person, approved[0].person_id)
     with pytest.raises(commands.ItemErrors) as refused:
         commands.create(unit_id, "C3", employer, wage_row(person, 6000))
-    assert demo.serial_no in refused.value.errors["year"]
+    assert demo.serial_no in refused.value.errors["id_number"]
 
     year_months = list(month_range(YEAR * 100 + 1, YEAR * 100 + 12))
     billed = {r.id: (r.base, r.unit_amount) for r in ledger(db, person.id, unit_id, year_months)
@@ -302,10 +305,10 @@ def test_wage_batch_refuses_a_person_twice_on_submit(ctx):
     d = batch(db, employer, "C3", [wage_row(p, 6000), wage_row(p, 6100)])
     with pytest.raises(Invalid, match="第2行：该人员在本申报中重复（与第1行）"):
         commands.submit(d, employer)
-    with pytest.raises(commands.ItemErrors) as refused:  # the draft holds the year
-        commands.create(employer.unit_id, "C3", employer, wage_row(q, 6000))
-    assert refused.value.errors["year"] == (
-        f"本单位{YEAR}年度已有未办结的缴费基数申报（流水号{d.serial_no}），请先办结或作废")
+    with pytest.raises(commands.ItemErrors) as refused:  # the draft holds its persons
+        commands.create(employer.unit_id, "C3", employer, wage_row(p, 6000))
+    assert refused.value.errors["id_number"] == (
+        f"该人员已有未办结的同类申报（流水号{d.serial_no}），请先提交、作废或修改该申报")
     commands.void(d, employer)
     commands.void(commands.create(employer.unit_id, "C3", employer, wage_row(q, 6000)), employer)
 
@@ -452,7 +455,8 @@ def test_no_back_payment_past_retirement_age_without_earlier_records(ctx):
 def test_resident_medical_stop_is_recorded(ctx):
     db = ctx
     employer = user(db, "37010000001")
-    person = db.session.scalar(select(Person).order_by(Person.id.desc()).limit(1))
+    # Someone insured by no unit: the registry's resident (one of this unit's leavers).
+    person = not_employed_anywhere(db)
     row = {"id_number": person.id_number, "name": person.name, "stop_month": label(THIS_MONTH),
            "reason": "参加职工医保"}
     d = commands.create(employer.unit_id, "C18", employer, row)
@@ -476,11 +480,42 @@ def test_resident_medical_stop_needs_a_known_person_under_that_name(ctx):
     with pytest.raises(commands.ItemErrors) as refused:
         commands.create(employer.unit_id, "C18", employer, row)
     assert refused.value.errors["id_number"] == "未找到该人员，请核对社会保障号码"
-    person = db.session.scalar(select(Person).order_by(Person.id).limit(1))
+    person = not_employed_anywhere(db, stranger_to=employer.unit_id)
     with pytest.raises(commands.ItemErrors) as refused:
         commands.create(employer.unit_id, "C18", employer,
                         {**row, "id_number": person.id_number, "name": "某某某"})
-    assert refused.value.errors["name"] == "姓名与社会保障号码不符"
+    assert refused.value.errors["name"] == "姓名与该社会保障号码登记的姓名不符，请核对"
+    assert person.name not in refused.value.errors["name"]  # a stranger's name is not told
+
+
+def test_resident_medical_stop_refuses_another_units_employee(ctx):
+    """Issue 11: C18 accepted any person of the registry, another unit's employee included."""
+    db = ctx
+    employer = user(db, "37010000001")
+    other = db.session.scalar(
+        select(Person).join(Enrollment, Enrollment.person_id == Person.id)
+        .where(Enrollment.unit_id != employer.unit_id, Enrollment.end_month.is_(None))
+        .order_by(Person.id).limit(1))
+    with pytest.raises(commands.ItemErrors) as refused:
+        commands.create(employer.unit_id, "C18", employer, {
+            "id_number": other.id_number, "name": other.name, "stop_month": label(THIS_MONTH),
+            "reason": "死亡"})
+    assert refused.value.errors["id_number"] == (
+        "该人员不是城乡居民医疗保险参保人员，不能办理居民医疗停保")
+
+
+def not_employed_anywhere(db, stranger_to=None) -> Person:
+    """A person of the registry with no open enrollment at any unit (and never employed by the
+    unit ``stranger_to``, if given)."""
+    insured = select(Enrollment.person_id).where(Enrollment.end_month.is_(None),
+                                                 Enrollment.status != "ended")
+    query = select(Person).where(Person.id.not_in(insured))
+    if stranger_to is not None:
+        query = query.where(Person.id.not_in(select(Enrollment.person_id)
+                                             .where(Enrollment.unit_id == stranger_to)))
+    person = db.session.scalar(query.order_by(Person.id).limit(1))
+    assert person is not None, "the demo has no one insured nowhere"
+    return person
 
 
 def test_wage_rows_for_the_template_take_the_last_declared_wage(ctx):

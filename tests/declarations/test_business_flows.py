@@ -33,6 +33,7 @@ from tests.declarations.flows import (
     new_person_form,
     open_spans,
     reduce_with_commands,
+    retirable_person,
     session_of,
     unit_id_of,
 )
@@ -151,7 +152,9 @@ def test_c1_renews_a_person_reduced_elsewhere(flow):
     assert d.items[0].person_id == person.id
     with session_of(flow.app) as s:
         assert s.scalar(select(func.count(Person.id))) == persons_before  # the same person
-        assert s.get(Person, person.id).phone == "13700000001"
+        # A renewal never rewrites the registry: a new phone is a C7 (issue 11).
+        renewed = s.get(Person, person.id)
+        assert (renewed.name, renewed.phone) == (person.name, person.phone)
     here = open_spans(flow.app, person.id, flow.unit_no)
     assert sorted(code for code, _, _, _, end, _ in here if end is None) == ALL_INSURANCES
     before = open_spans(flow.app, person.id, LARGE)
@@ -291,7 +294,7 @@ def test_c9_changes_the_reduce_reason(flow):
 
 
 def test_c10_retires_an_interrupted_person(flow):
-    person = free_person(flow.app, flow.unit_no, born_after=date(1900, 1, 1))
+    person = retirable_person(flow.app, flow.unit_no)
     reduce_with_commands(flow.app, flow.unit_no, person)
     d = flow.run("C10", staff_form(person, retire_month=THIS_MONTH))
     with session_of(flow.app) as s:
@@ -306,7 +309,7 @@ def test_c10_retires_an_interrupted_person(flow):
 def test_c10_refuses_a_second_retirement_and_a_person_insured_elsewhere(ordinary):
     """A person retires once; one who has moved on to another unit needs its 减员 first."""
     app = ordinary.app
-    retired = free_person(app, ordinary.unit_no, born_after=date(1900, 1, 1))
+    retired = retirable_person(app, ordinary.unit_no)
     reduce_with_commands(app, ordinary.unit_no, retired)
     ordinary.run("C10", staff_form(retired, retire_month=THIS_MONTH))
     with session_of(app) as s:  # later reduced as a retiree (C2R): reduced here again
@@ -314,7 +317,7 @@ def test_c10_refuses_a_second_retirement_and_a_person_insured_elsewhere(ordinary
                 Enrollment.person_id == retired.id, Enrollment.end_month.is_(None))):
             enrollment.end_month, enrollment.status = MONTH, "ended"
         s.commit()
-    moved = free_person(app, ordinary.unit_no, born_after=date(1900, 1, 1))
+    moved = retirable_person(app, ordinary.unit_no)
     reduce_with_commands(app, ordinary.unit_no, moved)
     with session_of(app) as s:
         s.add(Enrollment(person_id=moved.id, unit_id=unit_id_of(app, VIP),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.declarations import commands
 from models.declaration import Declaration
-from models.person import Person
+from models.person import Enrollment, Person
 from tests.declarations.flows import add_required_materials
 from tests.declarations.test_batch_businesses import THIS_MONTH, batch, label, user
 from tests.declarations.test_commands import new_id
@@ -24,9 +24,16 @@ def big_batch(app):
     with app.test_request_context():
         employer = user(db, "37010000001")
         # Others than other tests take, and others each time: a person may have one unfinished
-        # C18 declaration at a time.
-        people = db.session.scalars(select(Person).order_by(Person.id.desc())
-                                    .offset(30 + 3 * next(BATCHES)).limit(3)).all()
+        # C18 declaration at a time. The unit's own staff: no other unit's employee may be
+        # stopped (issue 11).
+        elsewhere = select(Enrollment.person_id).where(Enrollment.unit_id != employer.unit_id,
+                                                       Enrollment.end_month.is_(None))
+        here = select(Enrollment.person_id).where(Enrollment.unit_id == employer.unit_id,
+                                                  Enrollment.end_month.is_(None))
+        people = db.session.scalars(select(Person)
+                                    .where(Person.id.in_(here), Person.id.not_in(elsewhere))
+                                    .order_by(Person.id.desc())
+                                    .offset(3 * next(BATCHES)).limit(3)).all()
         rows = [{"id_number": p.id_number, "name": p.name, "stop_month": label(THIS_MONTH),
                  "reason": "参加职工医保"} for p in people]
         d = batch(db, employer, "C18", rows)

@@ -62,9 +62,9 @@ def test_outside_the_admins_window_names_the_window():
 
 def test_once_per_year_message_says_what_to_do():
     message = wage_base.once_per_year_refusal(2026, "SB2026110100001")
-    assert message == "本单位2026年度已申报缴费基数（流水号SB2026110100001），如需重新申报请先撤销"
+    assert message == "该人员2026年度已申报缴费基数（流水号SB2026110100001），如需重新申报请先撤销"
     message = wage_base.once_per_year_refusal(2026, "SB2026110100001", unfinished=True)
-    assert message == "本单位2026年度已有未办结的缴费基数申报（流水号SB2026110100001），请先办结或作废"
+    assert message == "该人员2026年度已有未办结的缴费基数申报（流水号SB2026110100001），请先办结或作废"
 
 
 def test_a_declaration_has_one_base_year():

@@ -8,6 +8,7 @@ LEGAL = {
     ("submit", wf.DRAFT, wf.EMPLOYER): wf.SUBMITTED,
     ("void", wf.DRAFT, wf.EMPLOYER): wf.VOID,
     ("void", wf.SUBMITTED, wf.EMPLOYER): wf.VOID,
+    ("void", wf.REJECTED, wf.EMPLOYER): wf.VOID,
     ("reopen", wf.REJECTED, wf.EMPLOYER): wf.DRAFT,
     ("claim", wf.SUBMITTED, wf.REVIEWER): wf.REVIEWING,
     ("release", wf.REVIEWING, wf.REVIEWER): wf.SUBMITTED,
@@ -46,10 +47,12 @@ def test_unknown_transition():
         wf.check("teleport", wf.DRAFT, wf.EMPLOYER)
 
 
-def test_decided_states_are_terminal_except_reopen_of_rejected():
+def test_decided_states_are_terminal_except_a_rejected_one_in_todo():
     for status in (wf.APPROVED, wf.PARTIAL, wf.VOID):
         assert all(not wf.allowed(status, actor) for actor in ACTORS)
-    assert [t.name for t in wf.allowed(wf.REJECTED, wf.EMPLOYER)] == ["reopen"]
+    # Sent back to 待办: changed and resubmitted, or given up (issue 11: it is unfinished).
+    assert {t.name for t in wf.allowed(wf.REJECTED, wf.EMPLOYER)} == {"reopen", "void"}
+    assert wf.REJECTED in wf.UNFINISHED
 
 
 def test_allowed_buttons():

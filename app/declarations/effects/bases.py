@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from app.declarations import base_declaration, guards
+from app.declarations import base_declaration
+from app.declarations.guards import bases as guards
 from app.declarations.effects import effect
 from app.errors import Invalid
 from app.extensions import db

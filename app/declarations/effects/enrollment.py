@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.declarations.effects import bulk, effect
@@ -108,8 +108,14 @@ def _upsert_persons(items, codes) -> dict[str, int]:
                       retirement_category=p["retirement_category"],
                       nation_id=codes["nation"].get(p.get("nation")))
         if item.id_number in known:
-            db.session.execute(update(Person).where(Person.id == known[item.id_number])
-                               .values(**{k: v for k, v in values.items() if v}))
+            # 续保: the registry's name, gender, birth date and category stand (the checks made
+            # the row agree with them); contact facts fill only what it lacks — a change of
+            # phone or address is a C7 人员基本信息变更, which the reviewer sees old → new.
+            blanks = {k: func.coalesce(getattr(Person, k), v) for k, v in values.items()
+                      if v and k in ("phone", "address", "nation_id")}
+            if blanks:
+                db.session.execute(update(Person).where(Person.id == known[item.id_number])
+                                   .values(**blanks))
         else:
             fresh.append(dict(values, id_number=item.id_number, gender=p["gender"],
                               birth_date=date.fromisoformat(str(p["birth_date"]))))
