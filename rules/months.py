@@ -60,3 +60,8 @@ def month_range(first: int, last: int) -> Iterator[int]:
 def month_count(first: int, last: int) -> int:
     """How many months a period first..last covers, both ends included (0 if reversed)."""
     return max(months_between(first, last) + 1, 0)
+
+
+def month_label(month: int | None) -> str:
+    """201501 → "2015-01", as a clerk reads a month (and types it in a form)."""
+    return "" if month is None else f"{month // 100}-{month % 100:02d}"

@@ -71,7 +71,3 @@ def named(facts: PersonFacts, with_value: str, without: str) -> str:
     """``with_value`` (which names a registered value) for the unit's own people, else
     ``without``: a stranger's registered name, birth date or phone never reaches this unit."""
     return with_value if facts.visible else without
-
-
-def month_text(month: int | None) -> str:
-    return "" if month is None else f"{month // 100}-{month % 100:02d}"

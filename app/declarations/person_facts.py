@@ -175,3 +175,18 @@ def _unfinished(business, unit_id, numbers, except_declaration, facts) -> None:
             f["unfinished"] = (*f.get("unfinished", ()), serial_no)
         else:
             f["at_center"] = True
+
+
+def findings(declaration, business: Business, items=None) -> dict:
+    """What the registry checks find now, for the reviewer's page: item id (0 for a unit
+    business) → "；"-joined reasons, or None where the item agrees with the registry. ``items``:
+    the ones the page shows (a batch of 100,000 is judged a page at a time)."""
+    if business.subject != "person":
+        found = judge(business, declaration.unit_id, [declaration.payload or {}],
+                      except_declaration=declaration.id, at_decision=True)
+        return {0: "；".join(found[0].values()) if 0 in found else None}
+    items = list(declaration.items if items is None else items)
+    found = judge(business, declaration.unit_id, [i.payload for i in items],
+                  except_declaration=declaration.id, at_decision=True)
+    return {item.id: "；".join(found[index].values()) if index in found else None
+            for index, item in enumerate(items)}

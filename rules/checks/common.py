@@ -1,7 +1,7 @@
 """Registry checks every person business shares, and the readers of a row's values."""
 from datetime import date
 
-from rules.person_facts import PersonFacts, month_text, named
+from rules.person_facts import PersonFacts, named
 from rules.rates import INSURANCE_TYPES
 
 
@@ -84,7 +84,3 @@ def reduced_here(row: dict, facts: PersonFacts, today: date) -> dict:
         return {"id_number": "该人员不是本单位减员人员"}
     return {}
 
-
-def reduction_shown(facts: PersonFacts) -> str:
-    last = facts.last_reduction()
-    return month_text(last.end_month) if last else ""

@@ -3,8 +3,8 @@ from datetime import date
 
 from rules import id_number, retirement
 from rules.checks.common import codes_of, insurance_names, month_of
-from rules.months import add_months, to_month
-from rules.person_facts import PersonFacts, month_text
+from rules.months import add_months, month_label, to_month
+from rules.person_facts import PersonFacts
 
 EARLIEST_MONTH = 199501  # 补缴 and 增员 never before 1995-01 (RULES.md §4)
 
@@ -65,7 +65,7 @@ def below_retirement_age(data: dict, today: date) -> dict:
         return {}
     retire = retirement.retirement_month_number(id_number.parse(number, today).birth, category)
     if retire <= month:
-        return {"id_number": f"该人员已于{retire // 100}-{retire % 100:02d}达到法定退休年龄，不能增员"}
+        return {"id_number": f"该人员已于{month_label(retire)}达到法定退休年龄，不能增员"}
     return {}
 
 
@@ -87,7 +87,7 @@ def starts_after_last_reduction(row: dict, facts: PersonFacts, today: date) -> d
     """C1 续保 at this unit: the new enrollment starts after the one that ended here."""
     start, last = month_of(row.get("start_month")), facts.last_reduction()
     if start and last and last.end_month and start < last.end_month:
-        return {"start_month": f"增员年月不能早于该人员在本单位的减员年月{month_text(last.end_month)}"}
+        return {"start_month": f"增员年月不能早于该人员在本单位的减员年月{month_label(last.end_month)}"}
     return {}
 
 
@@ -98,7 +98,7 @@ def reduction_after_start(row: dict, facts: PersonFacts, today: date) -> dict:
         return {}
     start = max(s.start_month for s in spans)
     if end < start:
-        return {"end_month": f"减员年月不能早于该人员在本单位的参保年月{month_text(start)}"}
+        return {"end_month": f"减员年月不能早于该人员在本单位的参保年月{month_label(start)}"}
     return {}
 
 
@@ -119,7 +119,7 @@ def insurances_change(row: dict, facts: PersonFacts, today: date) -> dict:
         return {"insurances": "不能减少该人员的全部险种，停止参保请办理在职减员"}
     starts = [s.start_month for s in facts.open_here("active") if s.insurance in wanted]
     if month and starts and month < max(starts):
-        return {"month": f"变更年月不能早于该险种的参保年月{month_text(max(starts))}"}
+        return {"month": f"变更年月不能早于该险种的参保年月{month_label(max(starts))}"}
     return {}
 
 

@@ -4,8 +4,8 @@ from datetime import date
 from rules import retirement
 from rules.checks.common import month_of
 from rules.errors import RuleError
-from rules.months import to_month
-from rules.person_facts import PersonFacts, month_text
+from rules.months import month_label, to_month
+from rules.person_facts import PersonFacts
 
 
 def retire_month_not_future(data: dict, today: date) -> dict:
@@ -31,10 +31,10 @@ def may_retire(row: dict, facts: PersonFacts, today: date) -> dict:
     except RuleError as refused:
         return {"id_number": str(refused)}
     if month < statutory:
-        return {"retire_month": f"该人员{month_text(statutory)}达到法定退休年龄，退休年月不能早于该月"}
+        return {"retire_month": f"该人员{month_label(statutory)}达到法定退休年龄，退休年月不能早于该月"}
     last = facts.last_reduction()
     if last and last.end_month and month < last.end_month:
-        return {"retire_month": f"退休年月不能早于减员年月{month_text(last.end_month)}"}
+        return {"retire_month": f"退休年月不能早于减员年月{month_label(last.end_month)}"}
     years = retirement.minimum_contribution_years(statutory // 100)
     if facts.paid_months < years * 12:
         have = f"{facts.paid_months // 12}年{facts.paid_months % 12}个月"
