@@ -18,7 +18,7 @@ from tests.support import login
 
 UNIT = "37010000001"
 CONFLICT = commands.Conflict.message
-TAKEN = "该人员已有未办结的在职增员申报"
+TAKEN = "该人员已有未办结的同类申报"
 JOIN_SECONDS = 60
 
 
@@ -165,7 +165,7 @@ def test_a_person_dropped_from_a_held_draft_may_be_declared_again(app):
         number = first.items[0].id_number
         db.session.delete(first.items[0])  # as the batch page drops a row
         db.session.commit()
-        assert db.session.get(UnfinishedPerson, ("C1", number)) is not None  # stale now
+        assert db.session.get(UnfinishedPerson, ("C1", number, employer.unit_id)) is not None  # stale now
         second = commands.create(employer.unit_id, "C1", employer, payload(93))
-        assert db.session.get(UnfinishedPerson, ("C1", number)).declaration_id == second.id
+        assert db.session.get(UnfinishedPerson, ("C1", number, employer.unit_id)).declaration_id == second.id
         db.session.remove()
