@@ -24,7 +24,9 @@ from json.encoder import c_make_encoder, encode_basestring_ascii
 from sqlalchemy import delete
 
 from app import audit
+from app.batch.file_level import whole_file_refusals
 from app.batch.reader import BatchFileError, stream_batch
+from app.batch.staff_rows import exported_fields
 from app.declarations import guards
 from app.declarations.choices import load_choices
 from app.declarations.commands import json_safe, json_safe_value
@@ -71,6 +73,8 @@ class _Judged:
     def __init__(self, items: "_Items | None" = None):
         self.rows, self.good, self.bad, self.insurances = 0, 0, [], set()
         self.items, self.kept = items, []
+        self.skipped = 0  # rows of an export-with-data file with nothing declared
+        self.file_errors, self.file_refused = [], 0  # reasons said once, and the rows they hold
 
     def add(self, seq: int, cleaned: dict) -> None:
         # Dates and Decimals become text exactly as json_safe makes them, in the encoder.
@@ -158,10 +162,12 @@ class _Items:
 
 @dataclass
 class ImportResult:
-    declaration: Declaration
+    declaration: Declaration | None  # None: no row was good, and a new upload makes no draft
     good: int
-    bad: int
+    bad: int  # rows failed, those refused by a file-level reason included
     bad_rows: list
+    report: dict = None
+    report_key: str | None = None  # where the report of an upload without a draft is kept
 
 
 def import_file(unit_id: int, business_code: str, user, data: bytes, filename: str,
@@ -192,14 +198,22 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
     labels = {f.name: f.label for f in business.fields}
     streaming = (db.session.get_bind().dialect.name == "postgresql"
                  and not business.declaration_guards)
-    items = None
+    items, reimport = None, declaration is not None
     try:
         batch = stream_batch(data, business)  # a refused file is refused before any write
         if streaming:
             declaration = _draft(declaration, unit_id, business, user)
             items = _Items(declaration.id)
         judged = _judge(business, unit_id, batch, labels,
-                        declaration.id if declaration is not None else None, progress, items)
+                        declaration.id if declaration is not None else None, progress, items,
+                        exported_fields(business))
+        if not judged.good and not reimport:
+            # Nothing to stage: an empty draft would pile up and hold nobody useful. (On
+            # PostgreSQL the streaming draft was written: it goes with the rollback.)
+            if items is not None:
+                items.close()
+            db.session.rollback()
+            return _without_draft(unit_id, business, user, filename, batch, judged)
         if not streaming:
             declaration = _draft(declaration, unit_id, business, user)
             items = _Items(declaration.id)
@@ -217,27 +231,67 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
     codes = sorted({code for text in judged.insurances for code in str(text or "").split(",")
                     if code})
     declaration.insurance_codes = ",".join(codes) or None
-    bad = judged.bad
-    error_file = _error_file(business, batch, bad) if bad else None
-    declaration.payload = {"import": {
-        "filename": filename[:200], "rows": judged.rows, "good": good, "bad": len(bad),
-        "error_file": error_file, "bad_rows": bad[:SHOWN_BAD_ROWS],
-        "at": datetime.now().isoformat(timespec="seconds")}}
+    report = _report(business, filename, batch, judged)
+    declaration.payload = {"import": report}
     db.session.add(DeclarationEvent(
         declaration=declaration, action="import", from_status=workflow.DRAFT,
         to_status=workflow.DRAFT, actor_id=user.id, actor_name=user.username,
-        message=f"{filename[:100]}：导入{good}人，失败{len(bad)}人", ip=audit.client_ip(),
+        message=f"{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
         at=datetime.now()))
     audit.record("batch_import", target_type="declaration", target_id=declaration.serial_no,
-                 user=user, detail={"good": good, "bad": len(bad), "file": filename[:100]})
+                 user=user, detail=_audit_detail(report))
     db.session.commit()
-    return ImportResult(declaration, good, len(bad), bad)
+    return ImportResult(declaration, good, report["bad"], judged.bad, report)
 
 
-def _judge(business, unit_id, batch, labels, except_declaration, progress, items) -> _Judged:
+def _report(business, filename, batch, judged) -> dict:
+    """What the result page and the error workbook say of one upload."""
+    bad = judged.bad
+    error_file = _error_file(business, batch, bad, judged.file_errors) \
+        if bad or judged.file_errors else None
+    return {"filename": filename[:200], "rows": judged.rows, "good": judged.good,
+            "bad": len(bad) + judged.file_refused, "listed": len(bad),
+            "skipped": judged.skipped, "hidden": batch.hidden,
+            "file_errors": judged.file_errors, "ignored": batch.ignored[:20],
+            "header_row": batch.header_row, "error_file": error_file,
+            "bad_rows": bad[:SHOWN_BAD_ROWS], "at": datetime.now().isoformat(timespec="seconds")}
+
+
+def summary(report: dict) -> str:
+    """导入N人，跳过M行（未填写申报内容），失败K人 (the timeline's and the audit's words)."""
+    said = f"导入{report.get('good', 0)}人"
+    if report.get("skipped"):
+        said += f"，跳过{report['skipped']}行（未填写申报内容）"
+    if report.get("hidden"):
+        said += f"，跳过{report['hidden']}行（已隐藏或被筛选）"
+    return said + f"，失败{report.get('bad', 0)}人"
+
+
+def _audit_detail(report: dict) -> dict:
+    return {"good": report["good"], "bad": report["bad"], "skipped": report["skipped"],
+            "hidden": report["hidden"], "file": report["filename"][:100]}
+
+
+def _without_draft(unit_id, business, user, filename, batch, judged) -> ImportResult:
+    """An upload with no good row: no draft; its report is kept in storage for the page that
+    shows it (by its key, to this unit only)."""
+    report = _report(business, filename, batch, judged)
+    report.update(unit_id=unit_id, business=business.code)
+    key = storage().put(json.dumps(report, ensure_ascii=False).encode())
+    audit.record("batch_import", target_type="declaration", target_id=None, user=user,
+                 detail={**_audit_detail(report), "draft": False})
+    db.session.commit()
+    return ImportResult(None, 0, report["bad"], judged.bad, report, key)
+
+
+def _judge(business, unit_id, batch, labels, except_declaration, progress, items,
+           exported=None) -> _Judged:
     """Every row of the file judged; the good ones written to ``items`` or kept as staging
-    needs them."""
+    needs them. ``exported``: the fields an export-with-data file comes filled with; a failing
+    row with nothing else in it is skipped."""
     choices, today, memo = load_choices(), date.today(), {}
+    declared = None if exported is None else [f.name for f in business.fields
+                                              if f.name not in exported]
     judged, seen, pending, count = _Judged(items), {}, [], 0
     # The declaration guards judge the whole batch after its last row: only for them must the
     # payloads and raw values of good rows outlive the row.
@@ -272,7 +326,10 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
             elif number:
                 seen[number] = row.number
         if errors:
-            judged.bad.append(_bad(row.number, row.values, errors, labels))
+            if declared is not None and _nothing_declared(row, declared):
+                judged.skipped += 1
+            else:
+                judged.bad.append(_bad(row.number, row.values, errors, labels))
         else:
             pending.append((row, cleaned))
             if len(pending) >= GUARD_CHUNK:
@@ -284,17 +341,27 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
     if whole:
         # Checks over the whole batch that need the database (once per unit and year, months
         # already paid …): the registry names them, guards answer by row index.
-        refusals = guards.for_payloads(business, unit_id, [p for _, p, _ in whole], today,
-                                       except_declaration)
-        if refusals:
-            judged.bad.extend(_bad(whole[i][0], whole[i][2], {field: reason}, labels)
-                              for i, (field, reason) in refusals.items())
-            dropped = {whole[i][0] for i in refusals}
+        refusals, file_level = whole_file_refusals(
+            business, unit_id, [p for _, p, _ in whole], today, except_declaration, labels)
+        judged.bad.extend(_bad(whole[i][0], whole[i][2], {field: reason}, labels)
+                          for i, (field, reason) in refusals.items())
+        dropped = {whole[i][0] for i in refusals}
+        for reason, indexes in file_level:
+            judged.file_errors.append({"reason": reason, "rows": len(indexes)})
+            judged.file_refused += len(indexes)
+            dropped.update(whole[i][0] for i in indexes)
+        if dropped:
             judged.drop(dropped)
             judged.insurances = {p.get("insurances") for seq, p, _ in whole
                                  if seq not in dropped}
     judged.bad.sort(key=lambda b: b["row"])
     return judged
+
+
+def _nothing_declared(row, declared: list) -> bool:
+    """Whether the row holds only what the export filled (and no problem in what it did not)."""
+    values, problems = row.values, row.problems
+    return all(values.get(name) is None and name not in problems for name in declared)
 
 
 def _draft(declaration, unit_id, business, user) -> Declaration:
@@ -320,8 +387,9 @@ def _bad(number, values, errors, labels) -> dict:
             "errors": {labels.get(k, ""): v for k, v in errors.items()}}
 
 
-def _error_file(business, batch, bad) -> str:
+def _error_file(business, batch, bad, file_errors=()) -> str:
     from reports.excel_errors import error_workbook
 
-    headers = [h for h in batch.headers if h]
-    return storage().put(error_workbook(business, headers, bad))
+    headers = [h for h, column in zip(batch.headers, batch.columns) if h and column]
+    notes = [f"整个文件（{e['rows']}行）：{e['reason']}" for e in file_errors]
+    return storage().put(error_workbook(business, headers, bad, notes))
