@@ -261,3 +261,24 @@ def test_a_title_row_an_added_column_and_insurances_by_name(app, as_user):
             DeclarationItem.declaration_id == pk).order_by(DeclarationItem.seq)).all()
     assert [p["insurances"] for p in stored] == ["110,310", "110,310", "110,210,310"]
     employer.post(f"/declare/c1/{pk}/act/void/")
+
+
+def test_a_background_import_without_a_good_row_lands_on_its_report(app, as_user, monkeypatch):
+    from app import jobs
+    from views import batch_steps
+
+    monkeypatch.setattr(batch_steps, "BACKGROUND_BYTES", 0)
+    employer = as_user(EMPLOYER)
+    before = declarations(app)
+    template = employer.get("/declare/c1/template.xlsx").data
+    response = upload(employer, "/declare/c1/batch/",
+                      filled(template, [person(s, wage="abc") for s in range(95, 98)]))
+    job_id = re.search(r"/jobs/([0-9a-f-]{36})/", response.headers["Location"]).group(1)
+    with app.app_context():
+        row = jobs.wait(job_id, timeout=60)
+        assert row.status == "done", row.message
+    landing = employer.get(f"/declare/c1/batch/job/{job_id}/").headers["Location"]
+    assert "/declare/c1/batch/report/" in landing and declarations(app) == before
+    page = employer.get(landing).get_data(as_text=True)
+    assert 'id="good-count">0<' in page and 'id="bad-count">3<' in page
+    assert as_user("37010000002").get(landing).status_code == 404
