@@ -7,16 +7,15 @@ at fault: they fail alone, and the rest is judged again without them.
 """
 from collections import Counter
 
-from app.declarations import guards
-
 # A reason about the person of each row stays on each row even when every row has it: the rows
 # then name the people, as "未找到该人员" must.
 PERSONAL_FIELDS = frozenset({"id_number", "name"})
 
 
-def whole_file_refusals(business, unit_id, payloads, today, except_declaration, labels):
-    """(row index → (field, reason), [(file-level reason, row indexes it refuses)])."""
-    refusals = guards.for_payloads(business, unit_id, payloads, today, except_declaration)
+def whole_file_refusals(judge, payloads: list, labels: dict):
+    """(row index → (field, reason), [(file-level reason, row indexes it refuses)]).
+    ``judge(payloads)`` is the declaration's guards: row index → (field, reason)."""
+    refusals = judge(payloads)
     shared = _shared(refusals, len(payloads))
     if shared is None:
         return refusals, []
@@ -28,8 +27,7 @@ def whole_file_refusals(business, unit_id, payloads, today, except_declaration, 
     odd = {i: (field, f"{label}{p.get(field)}与本文件其他行（{majority}）不一致")
            for i, p in enumerate(payloads) if p.get(field) != majority}
     rest = [i for i in range(len(payloads)) if i not in odd]
-    again = guards.for_payloads(business, unit_id, [payloads[i] for i in rest], today,
-                                except_declaration)
+    again = judge([payloads[i] for i in rest])
     if _shared(again, len(rest)) == shared:  # the disagreement was not the cause
         return {}, [(reason, list(range(len(payloads))))]
     shared = _shared(again, len(rest))

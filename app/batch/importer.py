@@ -342,7 +342,9 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
         # Checks over the whole batch that need the database (once per unit and year, months
         # already paid …): the registry names them, guards answer by row index.
         refusals, file_level = whole_file_refusals(
-            business, unit_id, [p for _, p, _ in whole], today, except_declaration, labels)
+            lambda payloads: guards.for_payloads(business, unit_id, payloads, today,
+                                                 except_declaration),
+            [p for _, p, _ in whole], labels)
         judged.bad.extend(_bad(whole[i][0], whole[i][2], {field: reason}, labels)
                           for i, (field, reason) in refusals.items())
         dropped = {whole[i][0] for i in refusals}

@@ -1,4 +1,4 @@
-"""app.batch.file_level with the declaration guards replaced by a stand-in: when a reason is the
+"""app.batch.file_level with a stand-in for the declaration guards: when a reason is the
 file's, when the rows that disagree with the majority are the ones at fault, and when not."""
 import pytest
 
@@ -20,17 +20,15 @@ def guard(payloads):
 
 
 @pytest.fixture
-def guards(monkeypatch):
+def guards():
     guard.declared = False
-    monkeypatch.setattr(file_level.guards, "for_payloads",
-                        lambda business, unit, payloads, today, except_: guard(payloads))
     return guard
 
 
-def judge(*years, **marks):
+def judge(*years, by=guard, **marks):
     payloads = [{"year": y, **({"twice": True} if i in marks.get("twice", ()) else {})}
                 for i, y in enumerate(years)]
-    return file_level.whole_file_refusals(None, 1, payloads, None, None, LABELS)
+    return file_level.whole_file_refusals(by, payloads, LABELS)
 
 
 def test_the_odd_year_fails_alone(guards):
@@ -56,18 +54,17 @@ def test_the_already_declared_year_is_said_once_for_the_majority(guards):
     assert judge(2026, 2026, 2026) == ({}, [(DECLARED, [0, 1, 2])])
 
 
-def test_a_shared_reason_the_disagreement_did_not_cause_stays_the_files(monkeypatch):
-    monkeypatch.setattr(file_level.guards, "for_payloads",
-                        lambda b, u, payloads, t, e: {i: ("year", "申报期已结束")
-                                                      for i in range(len(payloads))})
-    assert judge(2026, 2026, 2025) == ({}, [("申报期已结束", [0, 1, 2])])
+def every_row(field, reason):
+    return lambda payloads: {i: (field, reason) for i in range(len(payloads))}
 
 
-def test_a_reason_about_each_person_stays_on_each_row(monkeypatch):
-    monkeypatch.setattr(file_level.guards, "for_payloads",
-                        lambda b, u, payloads, t, e: {i: ("id_number", "未找到该人员")
-                                                      for i in range(len(payloads))})
-    refusals, whole = judge(2026, 2026)
+def test_a_shared_reason_the_disagreement_did_not_cause_stays_the_files():
+    closed = every_row("year", "申报期已结束")
+    assert judge(2026, 2026, 2025, by=closed) == ({}, [("申报期已结束", [0, 1, 2])])
+
+
+def test_a_reason_about_each_person_stays_on_each_row():
+    refusals, whole = judge(2026, 2026, by=every_row("id_number", "未找到该人员"))
     assert refusals == {0: ("id_number", "未找到该人员"), 1: ("id_number", "未找到该人员")}
     assert whole == []
 
