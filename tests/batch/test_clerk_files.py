@@ -231,7 +231,9 @@ def test_a_reopened_batch_lands_on_its_batch_page(app, as_user):
         assert db_().session.get(Declaration, pk).status == "rejected"
     reopened = employer.post(f"/declare/c1/{pk}/act/reopen/", follow_redirects=True)
     assert reopened.request.path == f"/declare/c1/{pk}/batch/"
-    assert 'id="reimport"' in reopened.get_data(as_text=True)
+    page = reopened.get_data(as_text=True)
+    assert 'id="reimport"' in page and 'id="drop-form"' in page and 'id="to-check"' in page
+    assert 'id="return-reason"' in page and "材料不清晰" in page
     assert employer.get(f"/declare/c1/{pk}/edit/").headers["Location"].endswith(
         f"/declare/c1/{pk}/batch/")
 
