@@ -25,6 +25,7 @@ from sqlalchemy import delete
 
 from app import audit
 from app.batch.file_level import whole_file_refusals
+from app.batch.import_report import audit_detail, import_report, summary
 from app.batch.reader import BatchFileError, stream_batch
 from app.batch.staff_rows import exported_fields
 from app.declarations import guards
@@ -43,7 +44,6 @@ from rules import workflow
 # next chunk is judged). An ask costs ~30 ms on PostgreSQL whatever its size; IN lists stay well
 # under SQLite's variable limit (32,766).
 GUARD_CHUNK = 10_000
-SHOWN_BAD_ROWS = 200  # the page lists these; the workbook holds them all
 PROGRESS_EVERY = 1000  # rows
 ITEM_COLUMNS = ("declaration_id", "seq", "id_number", "name", "payload", "status")
 _COPY_ITEMS = f"COPY {DeclarationItem.__tablename__} ({', '.join(ITEM_COLUMNS)}) FROM STDIN"
@@ -231,7 +231,7 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
     codes = sorted({code for text in judged.insurances for code in str(text or "").split(",")
                     if code})
     declaration.insurance_codes = ",".join(codes) or None
-    report = _report(business, filename, batch, judged)
+    report = import_report(business, filename, batch, judged)
     declaration.payload = {"import": report}
     db.session.add(DeclarationEvent(
         declaration=declaration, action="import", from_status=workflow.DRAFT,
@@ -239,47 +239,19 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
         message=f"{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
         at=datetime.now()))
     audit.record("batch_import", target_type="declaration", target_id=declaration.serial_no,
-                 user=user, detail=_audit_detail(report))
+                 user=user, detail=audit_detail(report))
     db.session.commit()
     return ImportResult(declaration, good, report["bad"], judged.bad, report)
-
-
-def _report(business, filename, batch, judged) -> dict:
-    """What the result page and the error workbook say of one upload."""
-    bad = judged.bad
-    error_file = _error_file(business, batch, bad, judged.file_errors) \
-        if bad or judged.file_errors else None
-    return {"filename": filename[:200], "rows": judged.rows, "good": judged.good,
-            "bad": len(bad) + judged.file_refused, "listed": len(bad),
-            "skipped": judged.skipped, "hidden": batch.hidden,
-            "file_errors": judged.file_errors, "ignored": batch.ignored[:20],
-            "header_row": batch.header_row, "error_file": error_file,
-            "bad_rows": bad[:SHOWN_BAD_ROWS], "at": datetime.now().isoformat(timespec="seconds")}
-
-
-def summary(report: dict) -> str:
-    """导入N人，跳过M行（未填写申报内容），失败K人 (the timeline's and the audit's words)."""
-    said = f"导入{report.get('good', 0)}人"
-    if report.get("skipped"):
-        said += f"，跳过{report['skipped']}行（未填写申报内容）"
-    if report.get("hidden"):
-        said += f"，跳过{report['hidden']}行（已隐藏或被筛选）"
-    return said + f"，失败{report.get('bad', 0)}人"
-
-
-def _audit_detail(report: dict) -> dict:
-    return {"good": report["good"], "bad": report["bad"], "skipped": report["skipped"],
-            "hidden": report["hidden"], "file": report["filename"][:100]}
 
 
 def _without_draft(unit_id, business, user, filename, batch, judged) -> ImportResult:
     """An upload with no good row: no draft; its report is kept in storage for the page that
     shows it (by its key, to this unit only)."""
-    report = _report(business, filename, batch, judged)
+    report = import_report(business, filename, batch, judged)
     report.update(unit_id=unit_id, business=business.code)
     key = storage().put(json.dumps(report, ensure_ascii=False).encode())
     audit.record("batch_import", target_type="declaration", target_id=None, user=user,
-                 detail={**_audit_detail(report), "draft": False})
+                 detail={**audit_detail(report), "draft": False})
     db.session.commit()
     return ImportResult(None, 0, report["bad"], judged.bad, report, key)
 
@@ -387,11 +359,3 @@ def _bad(number, values, errors, labels) -> dict:
     return {"row": number,
             "values": {labels.get(k, k): v for k, v in (values or {}).items()},
             "errors": {labels.get(k, ""): v for k, v in errors.items()}}
-
-
-def _error_file(business, batch, bad, file_errors=()) -> str:
-    from reports.excel_errors import error_workbook
-
-    headers = [h for h, column in zip(batch.headers, batch.columns) if h and column]
-    notes = [f"整个文件（{e['rows']}行）：{e['reason']}" for e in file_errors]
-    return storage().put(error_workbook(business, headers, bad, notes))
