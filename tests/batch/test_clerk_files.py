@@ -106,6 +106,10 @@ def test_a_reimport_with_no_good_row_keeps_the_draft_holding_nobody(app, as_user
 
 def test_export_with_data_rows_left_blank_are_skipped_not_failed(app, as_user):
     employer = as_user(EMPLOYER)
+    told = employer.get("/declare/c2/batch/").get_data(as_text=True)
+    assert 'id="upload-habits"' in told and "没有填写申报内容的人员跳过" in told
+    assert "没有填写申报内容的人员跳过" not in employer.get("/declare/c1/batch/").get_data(
+        as_text=True)  # C1 has no export-with-data
     book = load_workbook(io.BytesIO(employer.get("/declare/c2/template.xlsx?data=1").data))
     exported = book.worksheets[0].max_row - 1
     assert exported > 10
