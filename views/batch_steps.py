@@ -217,7 +217,13 @@ class BatchSteps:
 
 
 def _count_dropped(declaration, removed: int) -> None:
-    """The import report counts what the draft holds now (导入成功 after rows were dropped)."""
+    """The import report counts what the draft holds now (导入成功 after rows were dropped), and
+    the declaration's 险种 are those of the persons left (the lists filter by them)."""
+    texts = db.session.scalars(
+        select(DeclarationItem.payload["insurances"].as_string())
+        .where(DeclarationItem.declaration_id == declaration.id).distinct())
+    declaration.insurance_codes = ",".join(sorted({code for text in texts if text
+                                                   for code in text.split(",")})) or None
     payload = dict(declaration.payload or {})
     report = dict(payload.get("import") or {})
     if report:

@@ -199,7 +199,8 @@ def test_dropping_rows_updates_the_count_and_leaves_an_event(app, as_user):
     employer = as_user(EMPLOYER)
     template = employer.get("/declare/c1/template.xlsx").data
     response = upload(employer, "/declare/c1/batch/",
-                      filled(template, [person(81), person(82), person(83)]))
+                      filled(template, [person(81, insurances="110,210,310"), person(82),
+                                        person(83)]))
     pk = int(re.search(r"/(\d+)/batch/", response.headers["Location"]).group(1))
     with app.app_context():
         first = db_().session.scalar(select(DeclarationItem.id).where(
@@ -211,6 +212,7 @@ def test_dropping_rows_updates_the_count_and_leaves_an_event(app, as_user):
         assert db_().session.scalar(select(DeclarationEvent.message).where(
             DeclarationEvent.declaration_id == pk, DeclarationEvent.action == "drop")) \
             == "删除1人，现有2人"
+        assert db_().session.get(Declaration, pk).insurance_codes == "110,310"
     employer.post(f"/declare/c1/{pk}/act/void/")
 
 
