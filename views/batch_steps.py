@@ -88,6 +88,8 @@ class BatchSteps:
             removed = db.session.execute(
                 delete(DeclarationItem).where(DeclarationItem.declaration_id == declaration.id,
                                               DeclarationItem.id.in_(ids))).rowcount
+            if not removed:  # none of them is this batch's
+                return redirect(self._url("batch_result", declaration))
             declaration.item_count = max(declaration.item_count - removed, 0)
             _count_dropped(declaration, removed)
             db.session.add(DeclarationEvent(

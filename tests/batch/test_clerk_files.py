@@ -205,13 +205,14 @@ def test_dropping_rows_updates_the_count_and_leaves_an_event(app, as_user):
     with app.app_context():
         first = db_().session.scalar(select(DeclarationItem.id).where(
             DeclarationItem.declaration_id == pk).order_by(DeclarationItem.seq))
+    employer.post(f"/declare/c1/{pk}/drop/", data={"item": ["999999"]})  # not this batch's
     employer.post(f"/declare/c1/{pk}/drop/", data={"item": [str(first)]})
     page = employer.get(f"/declare/c1/{pk}/batch/").get_data(as_text=True)
     assert 'id="good-count">2<' in page and 'id="dropped-count">1<' in page
     with app.app_context():
-        assert db_().session.scalar(select(DeclarationEvent.message).where(
-            DeclarationEvent.declaration_id == pk, DeclarationEvent.action == "drop")) \
-            == "删除1人，现有2人"
+        assert db_().session.scalars(select(DeclarationEvent.message).where(
+            DeclarationEvent.declaration_id == pk, DeclarationEvent.action == "drop")).all() \
+            == ["删除1人，现有2人"]
         assert db_().session.get(Declaration, pk).insurance_codes == "110,310"
     employer.post(f"/declare/c1/{pk}/act/void/")
 
