@@ -13,7 +13,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports.excel_template import column_format, display_value, safe_cell, write_header
@@ -26,25 +26,34 @@ REVIEW_SHEET = "审核失败人员列表"
 ROW_HEADER = "原行号"
 REASON_HEADER = "错误原因"
 SEPARATOR = "；"
+NOTE_FONT = Font(bold=True, color="9C0006")
 BAD_FILL = PatternFill(fill_type="solid", start_color="FFC7CE", end_color="FFC7CE")
 # (header, keys a row may use for it): the field name or the label itself
 REVIEW_COLUMNS = (("序号", ("seq", "序号")), ("社会保障号码", ("id_number", "社会保障号码")),
                   ("姓名", ("name", "姓名")), ("审核意见", ("opinion", "reason", "审核意见")))
 
 
-def error_workbook(business, headers: list[str], bad_rows: list[dict]) -> bytes:
+def error_workbook(business, headers: list[str], bad_rows: list[dict], notes=()) -> bytes:
     """导入失败人员列表 as .xlsx bytes.
 
     ``bad_rows``: [{"row": original row number, "values": {header: raw value},
     "errors": {header or "": reason}}]. Raw values are written as read (not cleaned), so the
-    user sees exactly what was wrong.
+    user sees exactly what was wrong. ``notes``: reasons of the whole file, each said once in a
+    row of its own above the header (the rows they refuse are not listed one by one).
     """
     by_label = {f.label: f for f in business.fields}
     wb = Workbook()
     ws = wb.active
     ws.title = ERROR_SHEET
     columns = [(ROW_HEADER, None), *((h, by_label.get(h)) for h in headers), (REASON_HEADER, None)]
-    write_header(ws, columns)
+    for r, note in enumerate(notes, start=1):
+        cell = ws.cell(row=r, column=1)
+        safe_cell(cell, str(note))
+        cell.font = NOTE_FONT
+        cell.fill = BAD_FILL
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(columns))
+    top = len(notes)  # rows above the header
+    write_header(ws, columns, row=top + 1)
     for col, (label, field) in enumerate(columns, start=1):
         dim = ws.column_dimensions[get_column_letter(col)]
         dim.width = 40 if label == REASON_HEADER else max(10, len(str(label)) * 2 + 4)
@@ -54,7 +63,7 @@ def error_workbook(business, headers: list[str], bad_rows: list[dict]) -> bytes:
         if fmt:
             dim.number_format = fmt
     reason_col = len(columns)
-    for r, bad in enumerate(bad_rows, start=2):
+    for r, bad in enumerate(bad_rows, start=top + 2):
         safe_cell(ws.cell(row=r, column=1), bad.get("row"))
         values, errors = bad.get("values") or {}, bad.get("errors") or {}
         for c, header in enumerate(headers, start=2):
@@ -73,7 +82,7 @@ def error_workbook(business, headers: list[str], bad_rows: list[dict]) -> bytes:
                 cell.fill = BAD_FILL
                 cell.comment = Comment(str(reason), "shebao", width=240, height=60)
         safe_cell(ws.cell(row=r, column=reason_col), _reasons(headers, errors))
-    ws.freeze_panes = "B2"
+    ws.freeze_panes = f"B{top + 2}"
     return _save(wb)
 
 

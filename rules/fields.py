@@ -156,8 +156,23 @@ def _year(field, value, choices, today):
     return int(text)
 
 
+# 险种 as clerks write them in WPS/Excel: the full name, the name without 保险, the usual short
+# name. Each names one 险种 (医疗 is the employees' medical insurance, the only one declared here).
+INSURANCE_NAMES = {
+    "110": ("企业职工基本养老保险", "基本养老保险", "养老保险", "养老"),
+    "210": ("失业保险", "失业"),
+    "310": ("职工基本医疗保险", "基本医疗保险", "医疗保险", "医疗", "医保"),
+    "410": ("工伤保险", "工伤"),
+    "510": ("生育保险", "生育"),
+}
+_INSURANCE_BY_NAME = {name: code for code, names in INSURANCE_NAMES.items() for name in names}
+# Separators of a list typed by hand (after NFKC, which makes ，；　 into ,; and a space).
+_INSURANCE_SPLIT = re.compile(r"[,;、/\s]+")
+
+
 def _insurances(field, value, choices, today):
-    codes = sorted({c.strip() for c in str(value).replace("，", ",").split(",") if c.strip()})
+    words = [w for w in _INSURANCE_SPLIT.split(str(value)) if w]
+    codes = sorted({_INSURANCE_BY_NAME.get(w, w) for w in words})
     unknown = [c for c in codes if c not in INSURANCE_CODES]
     if unknown or not codes:
         raise RuleError(f"{field.label}无效：{'、'.join(unknown) or '未选择险种'}")

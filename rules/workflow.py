@@ -96,4 +96,5 @@ def decision_for(item_results: list[bool]) -> str:
 ITEM_STATUS_NAMES = {"pending": "待审核", "approved": "审核通过", "rejected": "审核不通过"}
 # Timeline rows name their action: a transition, or one of the steps that keeps the state.
 EVENT_NAMES = {"create": "录入保存", "update": "修改", "read": "设为已读",
+               "import": "导入", "drop": "删除人员",
                **{t.name: t.label for t in TRANSITIONS.values()}}

@@ -59,6 +59,8 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     @has_access
     def edit(self, pk):
         declaration = self._load(pk)
+        if declaration.batch:  # a batch is changed by re-import and dropping rows
+            return redirect(self._url("batch_result", declaration))
         form = self._form()
         if request.method == "GET":
             fill(form, self.business, self._payload(declaration))

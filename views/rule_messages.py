@@ -168,6 +168,8 @@ RULE_MESSAGES = (
     # rules/workflow.py: EVENT_NAMES
     lazy_gettext("录入保存"),
     lazy_gettext("设为已读"),
+    lazy_gettext("导入"),
+    lazy_gettext("删除人员"),
     # app/declarations/counters.py: COUNTERS
     lazy_gettext("处理成功还未查阅"),
     lazy_gettext("处理失败还未查阅"),

@@ -24,7 +24,10 @@ from json.encoder import c_make_encoder, encode_basestring_ascii
 from sqlalchemy import delete
 
 from app import audit
+from app.batch.file_level import whole_file_refusals
+from app.batch.import_report import audit_detail, import_report, summary
 from app.batch.reader import BatchFileError, stream_batch
+from app.batch.staff_rows import exported_fields
 from app.declarations import guards, person_facts
 from app.declarations.choices import load_choices
 from app.declarations.commands import json_safe, json_safe_value
@@ -41,7 +44,6 @@ from rules import workflow
 # next chunk is judged). An ask costs ~30 ms on PostgreSQL whatever its size; IN lists stay well
 # under SQLite's variable limit (32,766).
 GUARD_CHUNK = 10_000
-SHOWN_BAD_ROWS = 200  # the page lists these; the workbook holds them all
 PROGRESS_EVERY = 1000  # rows
 ITEM_COLUMNS = ("declaration_id", "seq", "id_number", "name", "payload", "status")
 _COPY_ITEMS = f"COPY {DeclarationItem.__tablename__} ({', '.join(ITEM_COLUMNS)}) FROM STDIN"
@@ -71,6 +73,8 @@ class _Judged:
     def __init__(self, items: "_Items | None" = None):
         self.rows, self.good, self.bad, self.insurances = 0, 0, [], set()
         self.items, self.kept = items, []
+        self.skipped = 0  # rows of an export-with-data file with nothing declared
+        self.file_errors, self.file_refused = [], 0  # reasons said once, and the rows they hold
 
     def add(self, seq: int, cleaned: dict) -> None:
         # Dates and Decimals become text exactly as json_safe makes them, in the encoder.
@@ -158,10 +162,12 @@ class _Items:
 
 @dataclass
 class ImportResult:
-    declaration: Declaration
+    declaration: Declaration | None  # None: no row was good, and a new upload makes no draft
     good: int
-    bad: int
+    bad: int  # rows failed, those refused by a file-level reason included
     bad_rows: list
+    report: dict = None
+    report_key: str | None = None  # where the report of an upload without a draft is kept
 
 
 def import_file(unit_id: int, business_code: str, user, data: bytes, filename: str,
@@ -192,14 +198,22 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
     labels = {f.name: f.label for f in business.fields}
     streaming = (db.session.get_bind().dialect.name == "postgresql"
                  and not business.declaration_guards)
-    items = None
+    items, reimport = None, declaration is not None
     try:
         batch = stream_batch(data, business)  # a refused file is refused before any write
         if streaming:
             declaration = _draft(declaration, unit_id, business, user)
             items = _Items(declaration.id)
         judged = _judge(business, unit_id, batch, labels,
-                        declaration.id if declaration is not None else None, progress, items)
+                        declaration.id if declaration is not None else None, progress, items,
+                        exported_fields(business))
+        if not judged.good and not reimport:
+            # Nothing to stage: an empty draft would pile up and hold nobody useful. (On
+            # PostgreSQL the streaming draft was written: it goes with the rollback.)
+            if items is not None:
+                items.close()
+            db.session.rollback()
+            return _without_draft(unit_id, business, user, filename, batch, judged)
         if not streaming:
             declaration = _draft(declaration, unit_id, business, user)
             items = _Items(declaration.id)
@@ -217,27 +231,39 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
     codes = sorted({code for text in judged.insurances for code in str(text or "").split(",")
                     if code})
     declaration.insurance_codes = ",".join(codes) or None
-    bad = judged.bad
-    error_file = _error_file(business, batch, bad) if bad else None
-    declaration.payload = {"import": {
-        "filename": filename[:200], "rows": judged.rows, "good": good, "bad": len(bad),
-        "error_file": error_file, "bad_rows": bad[:SHOWN_BAD_ROWS],
-        "at": datetime.now().isoformat(timespec="seconds")}}
+    report = import_report(business, filename, batch, judged)
+    declaration.payload = {"import": report}
     db.session.add(DeclarationEvent(
         declaration=declaration, action="import", from_status=workflow.DRAFT,
         to_status=workflow.DRAFT, actor_id=user.id, actor_name=user.username,
-        message=f"{filename[:100]}：导入{good}人，失败{len(bad)}人", ip=audit.client_ip(),
+        message=f"{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
         at=datetime.now()))
     audit.record("batch_import", target_type="declaration", target_id=declaration.serial_no,
-                 user=user, detail={"good": good, "bad": len(bad), "file": filename[:100]})
+                 user=user, detail=audit_detail(report))
     db.session.commit()
-    return ImportResult(declaration, good, len(bad), bad)
+    return ImportResult(declaration, good, report["bad"], judged.bad, report)
 
 
-def _judge(business, unit_id, batch, labels, except_declaration, progress, items) -> _Judged:
+def _without_draft(unit_id, business, user, filename, batch, judged) -> ImportResult:
+    """An upload with no good row: no draft; its report is kept in storage for the page that
+    shows it (by its key, to this unit only)."""
+    report = import_report(business, filename, batch, judged)
+    report.update(unit_id=unit_id, business=business.code)
+    key = storage().put(json.dumps(report, ensure_ascii=False).encode())
+    audit.record("batch_import", target_type="declaration", target_id=None, user=user,
+                 detail={**audit_detail(report), "draft": False})
+    db.session.commit()
+    return ImportResult(None, 0, report["bad"], judged.bad, report, key)
+
+
+def _judge(business, unit_id, batch, labels, except_declaration, progress, items,
+           exported=None) -> _Judged:
     """Every row of the file judged; the good ones written to ``items`` or kept as staging
-    needs them."""
+    needs them. ``exported``: the fields an export-with-data file comes filled with; a failing
+    row with nothing else in it is skipped."""
     choices, today, memo = load_choices(), date.today(), {}
+    declared = None if exported is None else [f.name for f in business.fields
+                                              if f.name not in exported]
     judged, seen, pending, count = _Judged(items), {}, [], 0
     # The declaration guards judge the whole batch after its last row: only for them must the
     # payloads and raw values of good rows outlive the row.
@@ -272,7 +298,10 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
             elif number:
                 seen[number] = row.number
         if errors:
-            judged.bad.append(_bad(row.number, row.values, errors, labels))
+            if declared is not None and _nothing_declared(row, declared):
+                judged.skipped += 1
+            else:
+                judged.bad.append(_bad(row.number, row.values, errors, labels))
         else:
             pending.append((row, cleaned))
             if len(pending) >= GUARD_CHUNK:
@@ -284,17 +313,29 @@ def _judge(business, unit_id, batch, labels, except_declaration, progress, items
     if whole:
         # Checks over the whole batch that need the database (once per unit and year, months
         # already paid …): the registry names them, guards answer by row index.
-        refusals = guards.for_payloads(business, unit_id, [p for _, p, _ in whole], today,
-                                       except_declaration)
-        if refusals:
-            judged.bad.extend(_bad(whole[i][0], whole[i][2], {field: reason}, labels)
-                              for i, (field, reason) in refusals.items())
-            dropped = {whole[i][0] for i in refusals}
+        refusals, file_level = whole_file_refusals(
+            lambda payloads: guards.for_payloads(business, unit_id, payloads, today,
+                                                 except_declaration),
+            [p for _, p, _ in whole], labels)
+        judged.bad.extend(_bad(whole[i][0], whole[i][2], {field: reason}, labels)
+                          for i, (field, reason) in refusals.items())
+        dropped = {whole[i][0] for i in refusals}
+        for reason, indexes in file_level:
+            judged.file_errors.append({"reason": reason, "rows": len(indexes)})
+            judged.file_refused += len(indexes)
+            dropped.update(whole[i][0] for i in indexes)
+        if dropped:
             judged.drop(dropped)
             judged.insurances = {p.get("insurances") for seq, p, _ in whole
                                  if seq not in dropped}
     judged.bad.sort(key=lambda b: b["row"])
     return judged
+
+
+def _nothing_declared(row, declared: list) -> bool:
+    """Whether the row holds only what the export filled (and no problem in what it did not)."""
+    values, problems = row.values, row.problems
+    return all(values.get(name) is None and name not in problems for name in declared)
 
 
 def _draft(declaration, unit_id, business, user) -> Declaration:
@@ -318,10 +359,3 @@ def _bad(number, values, errors, labels) -> dict:
     return {"row": number,
             "values": {labels.get(k, k): v for k, v in (values or {}).items()},
             "errors": {labels.get(k, ""): v for k, v in errors.items()}}
-
-
-def _error_file(business, batch, bad) -> str:
-    from reports.excel_errors import error_workbook
-
-    headers = [h for h in batch.headers if h]
-    return storage().put(error_workbook(business, headers, bad))

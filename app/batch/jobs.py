@@ -27,4 +27,5 @@ def batch_import(ctx, unit_id, business_code, user_id, file_key, filename,
 
     result = import_file(unit_id, business_code, user, storage().get(file_key), filename,
                          declaration, progress=progress)
-    return {"declaration_id": result.declaration.id, "good": result.good, "bad": result.bad}
+    return {"declaration_id": result.declaration.id if result.declaration else None,
+            "report_key": result.report_key, "good": result.good, "bad": result.bad}

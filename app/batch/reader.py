@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, islice
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -30,7 +31,8 @@ from app.batch.cells import ID_AS_NUMBER, NORMALIZERS, SHARED_MAX, STRIP, UNIQUE
 from app.batch.cells import id_from_number, other_text
 from app.batch.errors import BatchFileError, corrupt
 from app.batch.sheet_scan import FORMULA_WITHOUT_VALUE, Scan, exact_extent, scan_parts
-from app.batch.template_checks import check_extent, check_meta, data_sheet, map_headers
+from app.batch.template_checks import check_extent, check_meta, data_sheet, header_index
+from app.batch.template_checks import map_headers
 from app.batch.workbook import open_xlsx, sheets_of
 from rules.business import Business
 from rules.business import get as get_business
@@ -51,10 +53,13 @@ class Row:
 @dataclass
 class Batch:
     business_code: str
-    headers: list  # row 1 as found (normalized text, "" for empty cells)
-    columns: list  # field name per column index, None where the header is empty
-    rows: Iterable  # a list from read_batch, a one-pass iterator from stream_batch
+    headers: list  # the header row as found (normalized text, "" for empty cells)
+    columns: list  # field name per column index, None where the header is empty or unknown
+    rows: Iterable = ()  # a list from read_batch, a one-pass iterator from stream_batch
     expected: int = 0  # data rows by the sheet XML (styled empty rows too): a progress total
+    header_row: int = 1  # the Excel row of the header (below a title row the clerk added)
+    ignored: list = field(default_factory=list)  # header labels of columns the template lacks
+    hidden: int = 0  # rows with content skipped as hidden or filtered out (known once read)
 
     def __len__(self):
         return len(self.rows)
@@ -109,25 +114,31 @@ def _calamine_errors():
         raise
 
 
+HEADER_SEARCH = 5  # rows looked at for the header: a title or a note or two may stand above it
+
+
 def _read_rows(sheet, business: Business, scan: Scan, date1904: bool, max_rows: int,
                share_values: bool = False) -> Batch:
     """The header row now (so a wrong template is refused before any row is judged), the data
     rows as they are iterated."""
     if sheet.start is None:
         raise BatchFileError(f"表格中没有数据，请在“{business.name}”模板第2行起填写", "no_rows")
-    if sheet.start[0] != 0:
-        raise BatchFileError(f"第1行表头缺失，请使用本系统下载的“{business.name}”模板", "headers")
     offset = sheet.start[1]
     with _calamine_errors():
         rows = iter(sheet.iter_rows())  # rows from Excel row 1, columns from the first used one
-        headers, columns = map_headers(next(rows), offset, business)
-    return Batch(business.code, headers, columns,
-                 _rows(sheet, rows, offset, columns, business, scan, date1904, max_rows,
-                       share_values), scan.data_rows)
+        first = list(islice(rows, HEADER_SEARCH))
+    at = header_index(first, business)
+    headers, columns, ignored = map_headers(first[at], offset, business, at + 1)
+    batch = Batch(business.code, headers, columns, expected=scan.data_rows - at,
+                  header_row=at + 1, ignored=ignored)
+    batch.rows = _rows(batch, chain(first[at + 1:], rows), offset, business, scan, date1904,
+                       max_rows, share_values, sheet)
+    return batch
 
 
-def _rows(sheet, cell_rows, offset, columns, business, scan, date1904, max_rows,
-          share_values) -> Iterator[Row]:
+def _rows(batch, cell_rows, offset, business, scan, date1904, max_rows, share_values,
+          sheet) -> Iterator[Row]:
+    columns, hidden = batch.columns, scan.hidden
     kinds = {f.name: f.kind for f in business.fields}
     # Rows that are all kept (read_batch) share one str per distinct value of a repetitive
     # column; rows that are judged and dropped one by one need not pay for the lookups.
@@ -137,11 +148,16 @@ def _rows(sheet, cell_rows, offset, columns, business, scan, date1904, max_rows,
     need = max((w[0] for w in wanted), default=-1) + 1
     names = [f.name for f in business.fields]
     merged = _MergedRows(sheet.merged_cell_ranges, columns, sheet.height)
-    normalize, strip, count, last = unicodedata.normalize, STRIP, 0, 1
+    normalize, strip, count, last = unicodedata.normalize, STRIP, 0, batch.header_row
     too_many = BatchFileError(f"数据行数超过上限：最多{max_rows}行，请分成几个文件上传",
                               "too_many_rows")
     with _calamine_errors():
-        for number, cells in enumerate(cell_rows, start=2):
+        for number, cells in enumerate(cell_rows, start=batch.header_row + 1):
+            if hidden and number in hidden:
+                # Filtered out or hidden in Excel: the clerk does not see it, so it is not
+                # declared; the summary says how many (rows with something in them).
+                batch.hidden += any(cell != "" for cell in cells)
+                continue
             values, problems, filled = dict.fromkeys(names), {}, False
             if len(cells) < need:
                 cells = cells + [""] * (need - len(cells))
@@ -175,7 +191,8 @@ def _rows(sheet, cell_rows, offset, columns, business, scan, date1904, max_rows,
             if count > max_rows:
                 raise too_many
             yield Row(number, values, problems)
-    for number in sorted(n for n in scan.cells if n > last):  # calamine saw nothing there
+    for number in sorted(n for n in scan.cells if n > last and n not in hidden):
+        # calamine saw nothing there
         problems = _scanned(scan.cells[number], columns, {})
         if problems:
             count += 1

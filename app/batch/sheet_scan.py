@@ -17,6 +17,8 @@ TOO_LONG_ROW = "表格中有一行内容过长，不是本系统模板的数据�
 CHUNK = 1 << 20
 LONGEST_ROW = 8 * CHUNK
 ROOT_WITHIN = 1 << 16  # how far into a part not named as a sheet its root is looked for
+_HIDDEN_ATTRIBUTE = b' hidden="'
+_ROW_REFERENCE = re.compile(rb'\sr="(\d+)"')
 _WORKSHEET = re.compile(rb"<(\w+:)?(?:worksheet|dialogsheet|macrosheet|chartsheet)\b")
 
 
@@ -25,6 +27,7 @@ class Scan:
     rows: int = 0  # <row> elements of the data sheet (header included; empty styled rows too)
     value_rows: int | None = None  # those holding a value: counted only when rows is too many
     cells: dict = field(default_factory=dict)  # Excel row -> {column index: problem}
+    hidden: set = field(default_factory=set)  # Excel rows hidden by hand or by a filter
     extent: Extent = field(default_factory=Extent)  # the data sheet's used area, merged ranges
     largest_other: Extent = field(default_factory=Extent)  # the largest of the other sheets
 
@@ -103,8 +106,25 @@ def _scan_sheet(stream, chunk: bytes, tags, scan: Scan) -> None:
             position = piece.find(suspect)
             while position >= 0:
                 position = piece.find(suspect, _check_cell(piece, position, tags, scan))
+        if _HIDDEN_ATTRIBUTE in piece:
+            _find_hidden(piece, tags, scan)
         scan.rows += piece.count(tags.row)
         extent.feed(piece)
+
+
+def _find_hidden(piece: bytes, tags, scan: Scan) -> None:
+    """The rows of the piece marked hidden="1" (or "true"): filtered out or hidden in Excel,
+    which calamine cannot tell. A row without r="…" is placed by position."""
+    position = piece.find(_HIDDEN_ATTRIBUTE)
+    while position >= 0:
+        start = piece.rfind(tags.row, 0, position)
+        end = piece.find(b">", start) if start >= 0 else -1
+        value = piece[position + len(_HIDDEN_ATTRIBUTE):position + len(_HIDDEN_ATTRIBUTE) + 5]
+        if start >= 0 and position < end and value.startswith((b'1"', b'true"')):
+            reference = _ROW_REFERENCE.search(piece, start, end)
+            scan.hidden.add(int(reference.group(1)) if reference
+                            else scan.rows + piece.count(tags.row, 0, start) + 1)
+        position = piece.find(_HIDDEN_ATTRIBUTE, position + 1)
 
 
 def exact_extent(archive: zipfile.ZipFile, part: str) -> Extent:

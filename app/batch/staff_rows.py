@@ -8,6 +8,17 @@ from app.extensions import db
 from models.person import ContributionBase, Enrollment, Person
 
 CATEGORY = {"staff": "active", "retired": "retired"}
+# What 导出含数据报盘文件 fills in every row, by field kind: the person and the 申报年度 (this
+# year). Everything else in a row is what the clerk declares; a row with nothing declared is
+# skipped on import, not failed (the clerk left that person out).
+EXPORTED_KINDS = frozenset({"id_number", "name", "year"})
+
+
+def exported_fields(business) -> frozenset | None:
+    """The fields export-with-data fills for ``business``; None if it has no such export."""
+    if business.person_source not in CATEGORY:
+        return None
+    return frozenset(f.name for f in business.fields if f.kind in EXPORTED_KINDS)
 
 
 def staff_rows(business, unit_id: int, last_wages: bool = False) -> list[dict]:
@@ -21,11 +32,12 @@ def staff_rows(business, unit_id: int, last_wages: bool = False) -> list[dict]:
     names = {f.name for f in business.fields}
     wages = _latest_wages(unit_id) if last_wages and "declared_wage" in names else {}
     year = date.today().year
+    kinds = {f.kind: f.name for f in business.fields if f.kind in EXPORTED_KINDS}
     rows = []
     for person_id, number, name in people:
-        row = {"id_number": number, "name": name}
-        if "year" in names:
-            row["year"] = year
+        row = {kinds["id_number"]: number, kinds.get("name", "name"): name}
+        if "year" in kinds:
+            row[kinds["year"]] = year
         if person_id in wages:
             row["declared_wage"] = wages[person_id]
         rows.append(row)

@@ -46,8 +46,22 @@ def check_meta(workbook, business: Business) -> None:
         raise BatchFileError(f"模板版本已过期，请重新下载“{business.name}”模板", "template_version")
 
 
-def map_headers(first_row, offset: int, business: Business):
-    headers = [""] * offset + [cell_text(cell) or "" for cell in first_row]
+def header_index(first_rows: list, business: Business) -> int:
+    """Which of the sheet's first rows holds the header: the first one naming most of the
+    template's labels (a clerk's title row above it, as WPS users add, is not the header).
+    0 when none names any: the first row is then judged as the header and refused."""
+    labels = {f.label for f in business.fields}
+    counts = [sum((cell_text(cell) or "").strip("*＊ ") in labels for cell in row)
+              for row in first_rows]
+    best = max(counts, default=0)
+    return counts.index(best) if best else 0
+
+
+def map_headers(header_row, offset: int, business: Business, number: int = 1):
+    """(headers, field name per column, labels of columns ignored as unknown). A column the
+    template lacks (备注, 序号 …) is ignored and named; a missing required column or a repeated
+    one refuses the file, naming the unknown columns too (a renamed column shows both ways)."""
+    headers = [""] * offset + [cell_text(cell) or "" for cell in header_row]
     by_label = {f.label: f for f in business.fields}
     columns, seen, unknown, repeated = [], set(), [], []
     for label in headers:
@@ -59,14 +73,13 @@ def map_headers(first_row, offset: int, business: Business):
         seen.add(f.name if f else None)
         columns.append(f.name if f else None)
     missing = [f.label for f in business.fields if f.required and f.name not in seen]
-    if missing or unknown or repeated:
+    if missing or repeated:
         said = ([f"缺少必填列：{'、'.join(missing)}"] if missing else []) + \
                ([f"无法识别的列：{'、'.join(unknown)}"] if unknown else []) + \
                ([f"重复的列：{'、'.join(repeated)}"] if repeated else [])
-        raise BatchFileError(f"第1行表头与“{business.name}”模板不一致（{'；'.join(said)}），"
-                             "请使用本系统下载的模板，不要修改、增删表头", "headers")
-    return headers, columns
-
+        raise BatchFileError(f"第{number}行表头与“{business.name}”模板不一致（{'；'.join(said)}），"
+                             "请使用本系统下载的模板，不要修改、删除表头", "headers")
+    return headers, columns, unknown
 
 
 def check_extent(extent: Extent, business: Business, max_rows: int, exactly=None) -> None:

@@ -270,9 +270,18 @@ def test_a_renamed_header_is_named_both_ways():
     assert "缺少必填列：社会保障号码" in str(error) and "无法识别的列：身份证号" in str(error)
 
 
-def test_an_added_column_is_named():
-    error = refusal(template("C1", [r + ["x"] for r in GOOD_ROWS], headers=C1_LABELS + ["备注"]))
-    assert "无法识别的列：备注" in str(error)
+def test_an_added_column_is_ignored_and_named():
+    batch = read_batch(template("C1", [r + ["x"] for r in GOOD_ROWS],
+                                headers=C1_LABELS + ["备注"]), "C1")
+    assert batch.ignored == ["备注"] and batch.columns[-1] is None
+    assert [row.values["id_number"] for row in batch.rows] == [r[0] for r in GOOD_ROWS]
+    assert all("备注" not in row.values and not row.problems for row in batch.rows)
+
+
+def test_an_added_column_is_named_when_the_file_is_refused_anyway():
+    headers, rows = without("姓名")
+    error = refusal(template("C1", [r + ["x"] for r in rows], headers=headers + ["备注"]))
+    assert "缺少必填列：姓名" in str(error) and "无法识别的列：备注" in str(error)
 
 
 def test_a_repeated_column_is_named():
@@ -289,8 +298,25 @@ def test_headers_are_matched_in_any_order_and_with_stray_spaces():
     assert batch.rows[0].values["id_number"] == GOOD_ROWS[0][0]
 
 
-def test_a_header_row_moved_down_is_refused():
-    data = template("C1", [C1_LABELS, *GOOD_ROWS], headers=[])
+def test_a_header_row_moved_down_is_found():
+    batch = read_batch(template("C1", [C1_LABELS, *GOOD_ROWS], headers=[]), "C1")
+    assert batch.header_row == 2
+    assert [row.number for row in batch.rows] == [3, 4, 5]
+
+
+def test_a_title_row_above_the_header_is_not_the_header():
+    def merge_title(ws):
+        ws.merge_cells("A1:O1")
+
+    batch = read_batch(template("C1", [C1_LABELS, *GOOD_ROWS], headers=["在职增员人员名单"],
+                                edit=merge_title), "C1")
+    assert batch.header_row == 2 and batch.headers[:2] == ["社会保障号码", "姓名"]
+    assert [(row.number, row.problems) for row in batch.rows] == [(3, {}), (4, {}), (5, {})]
+    assert batch.rows[0].values["id_number"] == GOOD_ROWS[0][0]
+
+
+def test_a_header_too_far_down_is_refused():
+    data = template("C1", [["说明"]] * 5 + [C1_LABELS, *GOOD_ROWS], headers=["标题"])
     assert refusal(data).reason == "headers"
 
 
