@@ -159,6 +159,26 @@ def staff_ids(app, unit_username, limit):
             .order_by(Person.id_number).limit(limit)).all()
 
 
+def declared_this_year(app, unit_username):
+    """(ID number, name) of the people whose base of this year the unit's C3 approved."""
+    from models.user import ShebaoUser
+
+    with app.app_context():
+        db = db_()
+        unit_id = db.session.scalar(select(ShebaoUser.unit_id)
+                                    .where(ShebaoUser.username == unit_username))
+        people = db.session.execute(
+            select(DeclarationItem.id_number, DeclarationItem.name)
+            .join(Declaration, Declaration.id == DeclarationItem.declaration_id)
+            .where(Declaration.unit_id == unit_id, Declaration.business_code == "C3",
+                   Declaration.status.in_(("approved", "partial")),
+                   DeclarationItem.status == "approved",
+                   DeclarationItem.payload["year"].as_integer() == YEAR)
+            .order_by(DeclarationItem.id_number)).all()
+        assert len(people) >= 2, "the demo's C3 of this year approved fewer than two people"
+        return people
+
+
 def c3_file(employer, rows) -> bytes:
     template = employer.get("/declare/c3/template.xlsx").data
     return filled(template, [[number, name, year, "6000"] for number, name, year in rows])
@@ -172,26 +192,27 @@ def test_one_odd_year_fails_only_its_row(app, as_user):
                       c3_file(employer, [(n, m, y) for (n, m), y in zip(people, years)]))
     page = employer.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="good-count">3<' in page and 'id="bad-count">1<' in page
-    assert f"申报年度{YEAR - 1}与本文件其他行（{YEAR}）不一致" in page
+    assert f"申报年度与本申报其他行（{YEAR}）不同" in page
     assert "file-error" not in page
 
 
 def test_the_already_declared_year_is_said_once(app, as_user):
-    """Unit 37010000001 has this year's C3 from the demo: every row would carry the refusal."""
+    """Unit 37010000001 has this year's C3 from the demo: a file of the people it approved
+    would carry the refusal on every row."""
     employer = as_user(EMPLOYER)
-    people = staff_ids(app, EMPLOYER, 30)
+    people = declared_this_year(app, EMPLOYER)
     before = declarations(app, "C3")
     response = upload(employer, "/declare/c3/batch/",
                       c3_file(employer, [(n, m, YEAR) for n, m in people]))
     location = response.headers["Location"]
     assert "/batch/report/" in location and declarations(app, "C3") == before
     page = employer.get(location).get_data(as_text=True)
-    assert page.count(f"本单位{YEAR}年度已申报缴费基数") == 1
-    assert 'id="bad-count">30<' in page and 'id="bad-rows"' not in page
+    assert page.count(f"该人员{YEAR}年度已申报缴费基数") == 1
+    assert f'id="bad-count">{len(people)}<' in page and 'id="bad-rows"' not in page
     sheet = sheet_of(employer.get(location + "errors.xlsx").data)
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert sum(f"{YEAR}年度已申报" in t for t in texts) == 1
-    assert "整个文件（30行）" in texts[0]
+    assert f"整个文件（{len(people)}行）" in texts[0]
     assert sheet.cell(row=2, column=1).value == "原行号"
 
 

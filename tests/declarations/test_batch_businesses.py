@@ -191,7 +191,7 @@ def test_wage_declaration_revocation_and_a_new_declaration(ctx):
 
     with pytest.raises(commands.ItemErrors) as refused:
         commands.create(unit_id, "C3", employer, wage_row(p, 8000))
-    assert refused.value.errors["id_number"] == (
+    assert refused.value.errors["year"] == (
         f"该人员{YEAR}年度已申报缴费基数（流水号{c3.serial_no}），如需重新申报请先撤销")
     # One person's C3 leaves the year open for the rest of the staff (issue 11).
     for_q = commands.create(unit_id, "C3", employer, wage_row(q, 8000))
@@ -242,7 +242,7 @@ def test_revoking_the_demo_declaration_falls_back_to_last_years_base(ctx):
     person = db.session.get(Person, approved[0].person_id)
     with pytest.raises(commands.ItemErrors) as refused:
         commands.create(unit_id, "C3", employer, wage_row(person, 6000))
-    assert demo.serial_no in refused.value.errors["id_number"]
+    assert demo.serial_no in refused.value.errors["year"]
 
     year_months = list(month_range(YEAR * 100 + 1, YEAR * 100 + 12))
     billed = {r.id: (r.base, r.unit_amount) for r in ledger(db, person.id, unit_id, year_months)

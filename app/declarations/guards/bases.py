@@ -82,7 +82,8 @@ def wage_base_year(unit_id, payloads, today, except_declaration):
         elif row != i:
             refusals[i] = ("id_number", f"该人员在本申报中重复（与第{row + 1}行）")
         elif number in declared:
-            refusals[i] = ("id_number", wage_base.once_per_year_refusal(year, *declared[number]))
+            # Said of the year: a file whose every row has it gets it once (app/batch/file_level).
+            refusals[i] = ("year", wage_base.once_per_year_refusal(year, *declared[number]))
     return refusals
 
 
