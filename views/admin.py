@@ -23,20 +23,32 @@ from models.sms import SmsMessage
 from models.unit import Unit
 from rules.business import BUSINESSES
 from rules.contribution_base import check_window, year_limits
-from rules.errors import InvalidRate
+from rules.errors import RuleError
 from rules.fields import Field, clean
 from rules.money import to_fen
-from rules.rates import RatePeriod, check_rate
-from views import search_widget
+from rules.rates import INSURANCE_TYPES, RatePeriod, check_rate
+from views import in_use, search_widget
+from views.admin_checks import (
+    UNIT_NUMBER, FormChecked, code_choice, fraction, refuse, risk_class, year_field,
+)
 from views.audited import AuditedChanges
 from views.datamodel import QueryInterface
 from views.filters import DATE_RANGE, MONTH_RANGE
-from views.labels import UNIT
+from views.labels import CODES, UNIT
 from views.list_view import ListView
 
 
-class AdminView(AuditedChanges, ListView):
+class AdminView(FormChecked, AuditedChanges, ListView):
     role_access = {}
+    # A row something uses is not deleted (views.in_use): what it is, and what to do instead.
+    in_use_what = _("该记录")
+    in_use_instead = _("不再使用的，请编辑它并取消勾选“有效”（停用）：停用后申报时不再提供它。")
+
+    def pre_delete(self, item):
+        users = in_use.uses(item)
+        if users:
+            raise RuleError(in_use.refusal(self.in_use_what, users, self.in_use_instead))
+        super().pre_delete(item)
 
     def pre_add(self, item):
         self.check(item)
@@ -47,8 +59,8 @@ class AdminView(AuditedChanges, ListView):
         super().pre_update(item)
 
     def check(self, item):
-        """Complete a row from the form, or refuse it with a RuleError whose reason FAB shows,
-        before it is saved."""
+        """Complete a row from the form, or refuse it with a RuleError (``admin_checks.refuse``
+        names the field). Runs while the form validates (on a copy) and again before saving."""
 
     # Search dropdowns list code-table rows: an edit here must show in them at once.
     def post_add(self, item):
@@ -78,6 +90,17 @@ class InsuranceView(CodeTableView):
     list_columns = [*CodeTableView.list_columns, "short_name", "sort"]
     label_columns = {"short_name": _("简称"), "sort": _("排序")}
     base_order = ("sort", "asc")
+    in_use_what = _("该险种")
+
+    def check(self, item):
+        """The five national codes are what rates, enrollments and files name: fixed."""
+        if item.id is None:
+            return
+        with db.session.no_autoflush:  # the stored code, not the edited one
+            stored = db.session.scalar(select(Insurance.code).where(Insurance.id == item.id))
+        if stored in INSURANCE_TYPES and item.code != stored:
+            raise refuse("code", _("五个险种的代码（%(codes)s）是国家标准代码，不能修改",
+                                   codes="、".join(INSURANCE_TYPES)))
 
 
 class ChangeReasonView(CodeTableView):
@@ -86,6 +109,9 @@ class ChangeReasonView(CodeTableView):
     list_columns = [*CodeTableView.list_columns, "kind", "voluntary"]
     search_columns = [*CodeTableView.search_columns, "kind"]
     label_columns = {"kind": _("类别"), "voluntary": _("本人自愿")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": code_choice(_("类别"), CODES["change_reason.kind"])}
+    in_use_what = _("该增减员原因")
 
 
 class EmploymentFormView(CodeTableView):
@@ -108,6 +134,8 @@ class IndustryView(CodeTableView):
     list_title = _("行业")
     list_columns = [*CodeTableView.list_columns, "risk_class"]
     label_columns = {"risk_class": _("工伤风险类别")}
+    validators_columns = {"risk_class": risk_class(required=True)}
+    in_use_what = _("该行业")
 
 
 class HospitalView(CodeTableView):
@@ -138,6 +166,11 @@ class UnitRegistryView(AdminView):
     show_exclude_columns = ["insurances"]
     add_exclude_columns = edit_exclude_columns = ["insurances", "created_at"]
     base_order = ("unit_no", "asc")
+    validators_columns = {"unit_no": [UNIT_NUMBER]}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "status": code_choice(_("单位状态"), CODES["unit.status"])}
+    in_use_what = _("该单位")
+    in_use_instead = _("不再参保的单位，请编辑它并将单位状态改为“注销”。")
     # Checked as C6 单位基本信息变更 checks them (SMS codes go to this phone), and the credit code
     # registration shows; optional here: the registry may not know them all yet.
     checked_fields = (
@@ -147,7 +180,10 @@ class UnitRegistryView(AdminView):
 
     def check(self, item):
         for field in self.checked_fields:
-            setattr(item, field.name, clean(field, getattr(item, field.name)))
+            try:
+                setattr(item, field.name, clean(field, getattr(item, field.name)))
+            except RuleError as refused:
+                raise refuse(field.name, refused) from None
 
 
 class RateView(AdminView):
@@ -163,10 +199,14 @@ class RateView(AdminView):
                      "personal_rate": _("个人费率"), "start_month": _("执行起始年月"),
                      "end_month": _("执行终止年月")}
     base_order = ("start_month", "desc")
+    validators_columns = {"risk_class": risk_class(required=False),
+                          "unit_rate": [fraction], "personal_rate": [fraction]}
+    in_use_what = _("该费率")
+    in_use_instead = _("不再执行的费率，请编辑它并填写执行终止年月，再新增此后执行的费率。")
 
     def check(self, item):
         if item.insurance is None:
-            raise InvalidRate("请选择险种")
+            raise refuse("insurance", _("请选择险种"))
         with db.session.no_autoflush:  # the edited row must not reach the table before it passes
             others = db.session.execute(
                 select(Rate.start_month, Rate.end_month).where(
@@ -192,10 +232,25 @@ class YearParameterView(AdminView):
     base_order = ("year", "desc")
     # The floor and cap follow from the average wage and the percentages (RULES.md §3).
     add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
+    validators_columns = {"year": [year_field], "interest_rate": [fraction]}
+    in_use_what = _("该年度参数")
+    in_use_instead = _("已使用的年度参数只能修改，不能删除。")
 
     def check(self, item):
-        check_window(item.window_start, item.window_end)
-        limits = year_limits(item.average_wage, item.floor_pct, item.cap_pct)
+        with db.session.no_autoflush:
+            taken = db.session.scalar(select(YearParameter.id).where(
+                YearParameter.year == item.year, YearParameter.id != (item.id or 0)))
+        if taken is not None:
+            raise refuse("year", _("%(year)s年度的参数已存在，请编辑它", year=item.year))
+        try:
+            check_window(item.window_start, item.window_end)
+        except RuleError as refused:
+            raise refuse("window_end", refused) from None
+        try:
+            limits = year_limits(item.average_wage, item.floor_pct, item.cap_pct)
+        except RuleError as refused:
+            raise refuse("average_wage" if item.average_wage is None or item.average_wage <= 0
+                         else "floor_pct", refused) from None
         item.base_floor, item.base_cap = (to_fen(limit) for limit in limits)
 
 

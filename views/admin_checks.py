@@ -1,0 +1,126 @@
+"""Checks of the admin's add and edit forms that keep the admin on the form.
+
+FAB shows a refusal raised in ``pre_add``/``pre_update`` as a flash and returns to the previous
+page: what the admin typed is gone. Checks that run while the form validates make FAB render
+the form again, with the typed values and the reason under the field. Field checks are WTForms
+validators; a view's whole-row ``check(item)`` runs on a copy of the row as the form would
+leave it (``FormChecked``), so the edited row itself is untouched until everything passes.
+"""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from sqlalchemy import inspect
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
+
+from rules.errors import RuleError
+
+FIRST_YEAR = 1995  # the earliest month a back payment reaches (RULES.md §4)
+
+
+class FormChecked:
+    """For an AdminView: its ``check(item)`` runs while FAB validates the add and edit forms.
+    A refusal (RuleError) goes under the field it names (``error.field``), else under
+    ``check_field``, else above the first field."""
+
+    check_field = None
+
+    def _init_forms(self):
+        super()._init_forms()
+        self.add_form = _checking(self.add_form, self)
+        self.edit_form = _checking(self.edit_form, self)
+
+    def form_passes(self, form) -> bool:
+        item = self._probe(form)
+        try:
+            self.check(item)
+        except RuleError as refused:
+            name = getattr(refused, "field", None) or self.check_field
+            field = form._fields.get(name) if name else None
+            if field is None:
+                field = next(f for f in form if f.name != "csrf_token")
+            field.errors = [*field.errors, shown(refused)]
+            return False
+        return True
+
+    def _probe(self, form):
+        """The row as the form would leave it, detached from the session: the stored row's
+        values (an edit), then the form's."""
+        values = {}
+        pk = getattr(form, "_id", None)
+        stored = self.datamodel.get(pk) if pk is not None else None
+        if stored is not None:
+            values = {a.key: getattr(stored, a.key) for a in inspect(stored).mapper.attrs}
+        values.update({name: field.data for name, field in form._fields.items()
+                       if name != "csrf_token"})
+        values.setdefault("id", None)
+        return SimpleNamespace(**values)
+
+
+def shown(message) -> str:
+    """A field error as FAB's form shows it: through ``_(error) % {}`` (its template's
+    gettext), where a bare percent sign (16%) would fail the page."""
+    return str(message).replace("%", "%%")
+
+
+def _checking(form_class, view):
+    class Checked(form_class):
+        def validate(self, extra_validators=None):
+            return super().validate(extra_validators) and view.form_passes(self)
+
+    Checked.__name__ = form_class.__name__
+    return Checked
+
+
+def refuse(field: str, message) -> RuleError:
+    """A refusal of a whole-row check, shown under ``field``."""
+    error = RuleError(str(message))
+    error.field = field
+    return error
+
+
+# --- field validators ------------------------------------------------------------------------
+def code_choice(label, codes: dict) -> SelectField:
+    """A code column (a unit's status, a reason's kind) as a dropdown of its labels; a code not
+    offered is refused with the labels it may take."""
+    def one_of(_form, field):
+        if field.data not in codes:
+            raise StopValidation(gettext("请从以下选项中选择：%(names)s",
+                                         names=gettext("、").join(str(v) for v in codes.values())))
+
+    return SelectField(label, choices=[SelectChoice(code, name) for code, name in codes.items()],
+                       validate_choice=False, validators=[DataRequired(), one_of])
+
+
+def risk_class(required: bool):
+    def check(_form, field):
+        if field.data is not None and not 1 <= field.data <= 8:
+            raise ValidationError(gettext("工伤风险类别应为1至8"))
+
+    return [check] if required else [Optional(), check]
+
+
+def year_field(_form, field):
+    last = date.today().year + 1  # next year's parameters are set before it starts
+    if field.data is None or not FIRST_YEAR <= field.data <= last:
+        raise ValidationError(gettext("年度应为%(first)s至%(last)s之间的四位年份",
+                                      first=FIRST_YEAR, last=last))
+
+
+def fraction(_form, field):
+    """A rate stored as a fraction of the base: 0.0831 is 8.31 %."""
+    if field.data is None:
+        return
+    try:
+        value = Decimal(field.data)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(shown(gettext("应为0至1之间的小数（0.0831表示8.31%）"))) from None
+    if not Decimal(0) <= value < 1:
+        raise ValidationError(shown(gettext("应为0至1之间的小数（0.0831表示8.31%）")))
+
+
+UNIT_NUMBER = Regexp(r"^\d{6,20}$", message=_("单位编号应为6至20位数字"))
