@@ -237,11 +237,6 @@ class YearParameterView(AdminView):
     in_use_instead = _("已使用的年度参数只能修改，不能删除。")
 
     def check(self, item):
-        with db.session.no_autoflush:
-            taken = db.session.scalar(select(YearParameter.id).where(
-                YearParameter.year == item.year, YearParameter.id != (item.id or 0)))
-        if taken is not None:
-            raise refuse("year", _("%(year)s年度的参数已存在，请编辑它", year=item.year))
         try:
             check_window(item.window_start, item.window_end)
         except RuleError as refused:

@@ -30,6 +30,9 @@ class FormChecked:
     check_field = None
 
     def _init_forms(self):
+        # FAB appends its Unique validator to the list a view declares, once per form built
+        # from it: the add and the edit form then both said "already exists" twice.
+        self.validators_columns = _FreshLists(self.validators_columns or {})
         super()._init_forms()
         self.add_form = _checking(self.add_form, self)
         self.edit_form = _checking(self.edit_form, self)
@@ -59,6 +62,11 @@ class FormChecked:
                        if name != "csrf_token"})
         values.setdefault("id", None)
         return SimpleNamespace(**values)
+
+
+class _FreshLists(dict):
+    def get(self, key, default=None):
+        return list(super().get(key, default or []))
 
 
 def shown(message) -> str:
