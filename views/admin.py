@@ -199,8 +199,7 @@ class RateView(AdminView):
                      "personal_rate": _("个人费率"), "start_month": _("执行起始年月"),
                      "end_month": _("执行终止年月")}
     base_order = ("start_month", "desc")
-    validators_columns = {"risk_class": risk_class(required=False),
-                          "unit_rate": [fraction], "personal_rate": [fraction]}
+    validators_columns = {"risk_class": risk_class(required=False)}  # the rates: check_rate
     in_use_what = _("该费率")
     in_use_instead = _("不再执行的费率，请编辑它并填写执行终止年月，再新增此后执行的费率。")
 
