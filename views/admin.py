@@ -44,6 +44,13 @@ class AdminView(FormChecked, AuditedChanges, ListView):
     in_use_what = _("该记录")
     in_use_instead = _("不再使用的，请编辑它并取消勾选“有效”（停用）：停用后申报时不再提供它。")
 
+    def __init__(self, **kwargs):
+        # FAB titles its forms "Add Industry", in English whatever the language.
+        if self.list_title:
+            self.add_title = self.add_title or _("新增%(title)s", title=self.list_title)
+            self.edit_title = self.edit_title or _("编辑%(title)s", title=self.list_title)
+        super().__init__(**kwargs)
+
     def pre_delete(self, item):
         users = in_use.uses(item)
         if users:
@@ -82,6 +89,12 @@ class CodeTableView(AdminView):
     list_columns = ["code", "name", "active"]
     search_columns = ["code", "name", "active"]
     base_order = ("code", "asc")
+
+    def __init__(self, **kwargs):
+        # The forms in the list's order (code and name first), not the model's.
+        self.add_columns = self.add_columns or [*self.list_columns]
+        self.edit_columns = self.edit_columns or [*self.list_columns]
+        super().__init__(**kwargs)
 
 
 class InsuranceView(CodeTableView):

@@ -136,3 +136,13 @@ def test_the_refusal_reads_in_english(app, admin):
         admin.get("/lang/zh")
     assert refusal.startswith("This insurance type is in use (Contribution rates, "), refusal
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in refusal), refusal
+
+
+def test_a_refused_delete_returns_to_the_list(app, admin):
+    """It went back one page too far (the page before the list: a form, the home page)."""
+    pk = code_id(app, Insurance, "110")
+    admin.get("/users/add")
+    admin.get("/insuranceview/list/")
+    response = admin.post(f"/insuranceview/delete/{pk}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/insuranceview/list/")
