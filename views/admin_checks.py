@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import inspect
 from wtforms import SelectField
@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 
 from rules.errors import RuleError
+from rules.rates import RefusalMonth
 
 FIRST_YEAR = 1995  # the earliest month a back payment reaches (RULES.md §4)
 
@@ -46,7 +47,7 @@ class FormChecked:
             field = form._fields.get(name) if name else None
             if field is None:
                 field = next(f for f in form if f.name != "csrf_token")
-            field.errors = [*field.errors, shown(refused)]
+            field.errors = [*field.errors, shown(explained(refused))]
             return False
         return True
 
@@ -62,6 +63,33 @@ class FormChecked:
                        if name != "csrf_token"})
         values.setdefault("id", None)
         return SimpleNamespace(**values)
+
+
+def explained(refused) -> str:
+    """A rule's refusal in the page's language: rules keep their Chinese text, and those that
+    can say it in another keep its template and values (rules.rates)."""
+    template = getattr(refused, "template", None)
+    if template is None:
+        return str(refused)
+    params = {}
+    for name, value in refused.params.items():
+        if isinstance(value, RefusalMonth):
+            value = (str(value) if str(get_locale()).startswith("zh")
+                     else f"{value // 100}-{value % 100:02d}")
+        params[name] = gettext(value) if isinstance(value, str) else value
+    return gettext(template, **params)
+
+
+# rules.rates' refusals, for translation (rules/ holds no Babel).
+RATE_REFUSALS = (
+    _("工伤保险费率须指定工伤风险类别（1至8）"), _("只有工伤保险费率按工伤风险类别设置"),
+    _("%(label)s应为0至1之间的小数（0.16表示16%%）：%(value)s"),
+    _("%(insurance)s个人不缴费，个人费率应为0：%(value)s"), _("年月无效，应为YYYYMM：%(value)s"),
+    _("执行终止年月%(end)s早于起始年月%(start)s"),
+    _("执行期与已有费率（%(start)s起，未设终止年月）重叠：请先为已有费率设置执行终止年月"),
+    _("执行期与已有费率（%(start)s至%(end)s）重叠：请先为已有费率设置执行终止年月"),
+    _("工伤保险"), _("生育保险"),
+)
 
 
 class _FreshLists(dict):

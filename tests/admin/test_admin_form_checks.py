@@ -150,3 +150,24 @@ def test_a_refusal_reads_in_english(app, admin):
 def test_a_taken_year_is_said_once(app, admin):
     response = admin.post("/yearparameterview/add", data={**YEAR_ROW, "year": "2026"})
     assert field_errors(response.get_data(as_text=True)) == ["已经存在"]
+
+
+def test_a_rate_refusal_reads_in_english(app, admin):
+    """rules.rates says its refusals in Chinese; the form says them in the page's language,
+    months as 2019-05."""
+    injury, pension = code_id(app, Insurance, "410"), code_id(app, Insurance, "110")
+    admin.get("/lang/en")
+    try:
+        personal = admin.post("/rateview/add", data={
+            "insurance": str(injury), "risk_class": "1", "unit_rate": "0.002",
+            "personal_rate": "0.01", "start_month": "199501", "end_month": "199512"})
+        overlap = admin.post("/rateview/add", data={
+            "insurance": str(pension), "risk_class": "", "unit_rate": "0.16",
+            "personal_rate": "0.08", "start_month": "202001", "end_month": "202012"})
+    finally:
+        admin.get("/lang/zh")
+    assert field_errors(personal.get_data(as_text=True)) == [
+        "Work injury insurance has no personal share, so the personal rate must be 0: 0.01"]
+    assert field_errors(overlap.get_data(as_text=True)) == [
+        "The period overlaps an existing rate (from 2019-05, with no end month): "
+        "give the existing rate an end month first"]
