@@ -89,6 +89,7 @@ class CodeTableView(AdminView):
     list_columns = ["code", "name", "active"]
     search_columns = ["code", "name", "active"]
     base_order = ("code", "asc")
+    used_keys = ("code",)  # declarations hold codes as text
 
     def __init__(self, **kwargs):
         # The forms in the list's order (code and name first), not the model's.
@@ -183,6 +184,7 @@ class UnitRegistryView(AdminView):
     add_form_extra_fields = edit_form_extra_fields = {
         "status": code_choice(_("单位状态"), CODES["unit.status"])}
     in_use_what = _("该单位")
+    used_keys = ("unit_no",)  # the unit's login account is named by it
     in_use_instead = _("不再参保的单位，请编辑它并将单位状态改为“注销”。")
     # Checked as C6 单位基本信息变更 checks them (SMS codes go to this phone), and the credit code
     # registration shows; optional here: the registry may not know them all yet.
@@ -214,6 +216,7 @@ class RateView(AdminView):
     base_order = ("start_month", "desc")
     validators_columns = {"risk_class": risk_class(required=False)}  # the rates: check_rate
     in_use_what = _("该费率")
+    used_keys = ("insurance", "risk_class")
     in_use_instead = _("不再执行的费率，请编辑它并填写执行终止年月，再新增此后执行的费率。")
 
     def check(self, item):
@@ -246,6 +249,7 @@ class YearParameterView(AdminView):
     add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
     validators_columns = {"year": [year_field], "interest_rate": [fraction]}
     in_use_what = _("该年度参数")
+    used_keys = ("year",)
     in_use_instead = _("已使用的年度参数只能修改，不能删除。")
 
     def check(self, item):

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 
 from rules.errors import RuleError
+from views import in_use
 from rules.rates import RefusalMonth
 
 FIRST_YEAR = 1995  # the earliest month a back payment reaches (RULES.md §4)
@@ -29,6 +30,7 @@ class FormChecked:
     ``check_field``, else above the first field."""
 
     check_field = None
+    used_keys = ()
 
     def _init_forms(self):
         # FAB appends its Unique validator to the list a view declares, once per form built
@@ -42,6 +44,7 @@ class FormChecked:
         item = self._probe(form)
         try:
             self.check(item)
+            self.check_used_keys(form, item)
         except RuleError as refused:
             name = getattr(refused, "field", None) or self.check_field
             field = form._fields.get(name) if name else None
@@ -50,6 +53,23 @@ class FormChecked:
             field.errors = [*field.errors, shown(explained(refused))]
             return False
         return True
+
+    def check_used_keys(self, form, item) -> None:
+        """What other rows and declarations know a row by (``used_keys``: a code, a year, a
+        rate's 险种) is not changed while they use it: they would name another row, or none."""
+        pk = getattr(form, "_id", None)
+        stored = self.datamodel.get(pk) if pk is not None and self.used_keys else None
+        if stored is None:
+            return
+        changed = [name for name in self.used_keys
+                   if _key_of(item, name) != _key_of(stored, name)]
+        if not changed:
+            return
+        users = in_use.uses(stored)
+        if users:
+            raise refuse(changed[0], gettext(
+                "%(what)s已被%(users)s使用，不能修改%(column)s。", what=self.in_use_what,
+                users=gettext("、").join(users), column=self.label_columns.get(changed[0], "")))
 
     def _probe(self, form):
         """The row as the form would leave it, detached from the session: the stored row's
@@ -63,6 +83,11 @@ class FormChecked:
                        if name != "csrf_token"})
         values.setdefault("id", None)
         return SimpleNamespace(**values)
+
+
+def _key_of(item, name):
+    value = getattr(item, name, None)
+    return getattr(value, "id", value)  # a related row by its id
 
 
 def explained(refused) -> str:

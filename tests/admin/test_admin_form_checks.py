@@ -171,3 +171,41 @@ def test_a_rate_refusal_reads_in_english(app, admin):
     assert field_errors(overlap.get_data(as_text=True)) == [
         "The period overlaps an existing rate (from 2019-05, with no end month): "
         "give the existing rate an end month first"]
+
+
+@pytest.mark.parametrize("view, model, key, column, change", [
+    ("changereasonview", ChangeReason, "201", "code", "299"),
+    ("yearparameterview", YearParameter, 2025, "year", "2027"),
+])
+def test_what_others_know_a_used_row_by_is_not_changed(app, admin, db_read, view, model, key,
+                                                      column, change):
+    """A used code or year renamed leaves its declarations, enrollments and months naming
+    another row, or none: the rename is refused; an unused row's is not."""
+    pk = db_read(select(model.id).where(getattr(model, column) == key))
+    form = form_of(admin.get(f"/{view}/edit/{pk}").get_data(as_text=True))
+    response = admin.post(f"/{view}/edit/{pk}", data={**form, column: change})
+    _stays_on_form(response, "使用，不能修改", change)
+    assert db_read(select(getattr(model, column)).where(model.id == pk)) == key
+
+
+def test_a_used_rate_keeps_its_insurance(app, admin, db_read):
+    pension, unemployment = code_id(app, Insurance, "110"), code_id(app, Insurance, "210")
+    pk = db_read(select(Rate.id).where(Rate.insurance_id == pension))
+    form = form_of(admin.get(f"/rateview/edit/{pk}").get_data(as_text=True))
+    response = admin.post(f"/rateview/edit/{pk}", data={**form, "insurance": str(unemployment),
+                                                        "start_month": "199001",
+                                                        "end_month": "199012"})
+    _stays_on_form(response, "该费率已被缴费明细、人员参保登记使用，不能修改险种。", "199001")
+    assert db_read(select(Rate.insurance_id).where(Rate.id == pk)) == pension
+
+
+def test_an_unused_code_may_be_renamed(app, admin, db_read):
+    assert admin.post("/nationview/add", data={"code": "T7", "name": "测试七",
+                                               "active": "y"}).status_code == 302
+    from models.reference import Nation
+
+    pk = db_read(select(Nation.id).where(Nation.code == "T7"))
+    form = form_of(admin.get(f"/nationview/edit/{pk}").get_data(as_text=True))
+    assert admin.post(f"/nationview/edit/{pk}", data={**form, "code": "T8"}).status_code == 302
+    assert db_read(select(Nation.code).where(Nation.id == pk)) == "T8"
+    admin.post(f"/nationview/delete/{pk}")
