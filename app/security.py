@@ -21,7 +21,7 @@ from views.security_admin import (
     AuditedUserView,
     PermissionsView,
     PermissionViewsView,
-    PolicyResetPasswordView,
+    ResetPasswordView,
     ViewMenusView,
 )
 
@@ -48,7 +48,7 @@ class SecurityManager(FabSecurityManager):
     user_model = ShebaoUser
     authdbview = LoginView
     resetmypasswordview = OwnPasswordView
-    resetpasswordview = PolicyResetPasswordView  # an admin's reset, under the password policy
+    resetpasswordview = ResetPasswordView  # an admin's reset, under the password policy
     userstatschartview = None  # FAB's user statistics chart: unused, and it answered 500s
     userdbmodelview = AuditedUserView
     rolemodelview = AuditedRoleView

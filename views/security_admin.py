@@ -9,7 +9,7 @@ from flask_appbuilder.security.forms import ResetPasswordForm
 from flask_appbuilder.security.views import (
     PermissionModelView,
     PermissionViewModelView,
-    ResetPasswordView,
+    ResetPasswordView as FabResetPasswordView,
     RoleModelView,
     UserDBModelView,
     UserGroupModelView,
@@ -171,7 +171,8 @@ class PolicyResetPasswordForm(ResetPasswordForm):
     password, conf_password = _password_fields().values()
 
 
-class PolicyResetPasswordView(ResetPasswordView):
-    """FAB's 重置密码 of another account (the users screen's action), under the policy."""
+class ResetPasswordView(FabResetPasswordView):
+    """FAB's 重置密码 of another account (the users screen's action), under the policy. FAB's
+    name: the endpoint and the roles' permissions are named after the class."""
 
     form = PolicyResetPasswordForm
