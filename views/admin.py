@@ -3,6 +3,7 @@ the audit log (G6, read-only). Admin only: no ``role_access`` for anyone else (t
 holds every permission)."""
 from dataclasses import replace
 
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ class AdminView(FormChecked, AuditedChanges, ListView):
     role_access = {}
     # A row something uses is not deleted (views.in_use): what it is, and what to do instead.
     in_use_what = _("该记录")
-    in_use_instead = _("不再使用的，请编辑它并取消勾选“有效”（停用）：停用后申报时不再提供它。")
+    in_use_instead = _("不再使用的，请编辑它并取消勾选“有效”（停用）：停用后不再供选择。")
 
     def __init__(self, **kwargs):
         # FAB titles its forms "Add Industry", in English whatever the language.
@@ -105,6 +106,7 @@ class InsuranceView(CodeTableView):
     label_columns = {"short_name": _("简称"), "sort": _("排序")}
     base_order = ("sort", "asc")
     in_use_what = _("该险种")
+    in_use_instead = _("险种由国家规定，只能修改其名称和排序。")
 
     def check(self, item):
         """The five national codes are what rates, enrollments and files name: fixed."""
@@ -184,6 +186,9 @@ class UnitRegistryView(AdminView):
     add_form_extra_fields = edit_form_extra_fields = {
         "status": code_choice(_("单位状态"), CODES["unit.status"])}
     in_use_what = _("该单位")
+    # A new unit is registered under codes still in use; a unit keeps an ended one it has.
+    add_form_query_rel_fields = {"industry": [["active", FilterEqual, True]],
+                                 "bank_branch": [["active", FilterEqual, True]]}
     used_keys = ("unit_no",)  # the unit's login account is named by it
     in_use_instead = _("不再参保的单位，请编辑它并将单位状态改为“注销”。")
     # Checked as C6 单位基本信息变更 checks them (SMS codes go to this phone), and the credit code

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import inspect
@@ -154,7 +155,8 @@ def code_choice(label, codes: dict) -> SelectField:
                                          names=gettext("、").join(str(v) for v in codes.values())))
 
     return SelectField(label, choices=[SelectChoice(code, name) for code, name in codes.items()],
-                       validate_choice=False, validators=[DataRequired(), one_of])
+                       validate_choice=False, validators=[DataRequired(), one_of],
+                       widget=Select2Widget())
 
 
 def risk_class(required: bool):

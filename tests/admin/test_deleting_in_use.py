@@ -69,7 +69,7 @@ def test_a_used_insurance_names_what_uses_it(app, admin, db_read):
     refusal = _refusal(admin.post(f"/insuranceview/delete/{pk}", follow_redirects=True))
     for user in ("费率", "单位参保登记", "缴费明细", "人员参保登记", "申报"):
         assert user in refusal, refusal
-    assert "取消勾选“有效”（停用）" in refusal
+    assert refusal.endswith("不能删除。险种由国家规定，只能修改其名称和排序。"), refusal
     assert db_read(select(Insurance.id).where(Insurance.id == pk)) == pk
 
 
@@ -125,6 +125,26 @@ def test_a_code_people_have_is_ended_not_deleted(app, admin, db_read):
         admin.post(f"/nationview/edit/{pk}", data={**form, "active": "y"})
     with app.app_context():
         assert code in load_choices()["nation"]
+
+
+def test_a_new_unit_is_offered_active_codes_only(app, admin, db_read):
+    """An ended industry is not offered to a new unit; a unit that has it keeps it."""
+    from models.reference import Industry
+    from models.unit import Unit
+
+    pk = db_read(select(Unit.industry_id).where(Unit.unit_no == "37010000003"))
+    name = db_read(select(Industry.name).where(Industry.id == pk))
+    form = form_of(admin.get(f"/industryview/edit/{pk}").get_data(as_text=True))
+    form.pop("active", None)
+    assert admin.post(f"/industryview/edit/{pk}", data=form).status_code == 302
+    try:
+        assert f">{name}</option>" not in admin.get("/unitregistryview/add").get_data(as_text=True)
+        unit = db_read(select(Unit.id).where(Unit.unit_no == "37010000003"))
+        assert f">{name}</option>" in admin.get(f"/unitregistryview/edit/{unit}").get_data(
+            as_text=True)
+    finally:
+        admin.post(f"/industryview/edit/{pk}", data={**form, "active": "y"})
+    assert f">{name}</option>" in admin.get("/unitregistryview/add").get_data(as_text=True)
 
 
 def test_the_refusal_reads_in_english(app, admin):
