@@ -128,6 +128,7 @@ class ChangeReasonView(CodeTableView):
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": code_choice(_("类别"), CODES["change_reason.kind"])}
     in_use_what = _("该增减员原因")
+    used_keys = ("code", "kind")  # an enrollment's 增员原因 must stay an 增员 reason
 
 
 class EmploymentFormView(CodeTableView):

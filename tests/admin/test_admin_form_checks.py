@@ -173,19 +173,23 @@ def test_a_rate_refusal_reads_in_english(app, admin):
         "give the existing rate an end month first"]
 
 
-@pytest.mark.parametrize("view, model, key, column, change", [
-    ("changereasonview", ChangeReason, "201", "code", "299"),
-    ("yearparameterview", YearParameter, 2025, "year", "2027"),
+@pytest.mark.parametrize("view, model, lookup, field, change", [
+    ("changereasonview", ChangeReason, ("code", "201"), "code", "299"),
+    ("changereasonview", ChangeReason, ("code", "201"), "kind", "add"),
+    ("yearparameterview", YearParameter, ("year", 2025), "year", "2027"),
 ])
-def test_what_others_know_a_used_row_by_is_not_changed(app, admin, db_read, view, model, key,
-                                                      column, change):
+def test_what_others_know_a_used_row_by_is_not_changed(app, admin, db_read, view, model, lookup,
+                                                      field, change):
     """A used code or year renamed leaves its declarations, enrollments and months naming
-    another row, or none: the rename is refused; an unused row's is not."""
-    pk = db_read(select(model.id).where(getattr(model, column) == key))
+    another row, or none (a 减员 reason turned 增员 leaves enrollments ended by an 增员
+    reason): the change is refused; an unused row's is not."""
+    column, value = lookup
+    pk = db_read(select(model.id).where(getattr(model, column) == value))
+    before = db_read(select(getattr(model, field)).where(model.id == pk))
     form = form_of(admin.get(f"/{view}/edit/{pk}").get_data(as_text=True))
-    response = admin.post(f"/{view}/edit/{pk}", data={**form, column: change})
+    response = admin.post(f"/{view}/edit/{pk}", data={**form, field: change})
     _stays_on_form(response, "使用，不能修改", change)
-    assert db_read(select(getattr(model, column)).where(model.id == pk)) == key
+    assert db_read(select(getattr(model, field)).where(model.id == pk)) == before
 
 
 def test_a_used_rate_keeps_its_insurance(app, admin, db_read):
