@@ -19,8 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 
 from rules.errors import RuleError
-from views import in_use
 from rules.rates import RefusalMonth
+from views import in_use
 
 FIRST_YEAR = 1995  # the earliest month a back payment reaches (RULES.md §4)
 

@@ -51,7 +51,6 @@ TABLES = {
 OTHER = _("其他数据")
 
 
-
 def uses(item) -> list[str]:
     """The names (in the page's language) of what uses ``item``, each once; [] if nothing."""
     found = [TABLES.get(table.name, OTHER) for table, column in _references(type(item))

@@ -166,3 +166,16 @@ def test_a_refused_delete_returns_to_the_list(app, admin):
     response = admin.post(f"/insuranceview/delete/{pk}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/insuranceview/list/")
+
+
+def test_every_table_that_refers_to_an_admin_row_has_a_name(app):
+    """The refusal names what uses a row: a table without a name would read 其他数据."""
+    from views import admin as screens
+    from views.in_use import TABLES, _references
+
+    models = {view.datamodel.obj for view in vars(screens).values()
+              if isinstance(view, type) and issubclass(view, screens.AdminView)
+              and getattr(view, "datamodel", None) is not None}
+    unnamed = {table.name for model in models for table, _column in _references(model)
+               if table.name not in TABLES}
+    assert not unnamed
