@@ -21,6 +21,7 @@ from views.security_admin import (
     AuditedUserView,
     PermissionsView,
     PermissionViewsView,
+    ResetPasswordView,
     ViewMenusView,
 )
 
@@ -47,6 +48,7 @@ class SecurityManager(FabSecurityManager):
     user_model = ShebaoUser
     authdbview = LoginView
     resetmypasswordview = OwnPasswordView
+    resetpasswordview = ResetPasswordView  # an admin's reset, under the password policy
     userstatschartview = None  # FAB's user statistics chart: unused, and it answered 500s
     userdbmodelview = AuditedUserView
     rolemodelview = AuditedRoleView

@@ -6,7 +6,7 @@ rate table; these are only the seeds.
 from decimal import Decimal
 from typing import NamedTuple
 
-from rules.errors import InvalidRate
+from rules.errors import InvalidMonth, InvalidRate
 from rules.months import validate_month
 
 PENSION = "110"
@@ -28,6 +28,9 @@ class Rate(NamedTuple):
     unit: Decimal
     personal: Decimal
 
+
+# The person pays no share of these (RULES.md §2).
+UNIT_ONLY = frozenset({INJURY, MATERNITY})
 
 # 工伤 is absent: its unit rate depends on the unit's risk class, see injury_rate().
 DEFAULT_RATES = {
@@ -80,29 +83,55 @@ class RatePeriod(NamedTuple):
 def check_rate(code: str, risk_class: int | None, unit: Decimal, personal: Decimal,
                period: RatePeriod, others: list[RatePeriod]) -> None:
     """A rate the admin enters: fractions of the base, 工伤 by risk class (1–8) and nothing else
-    by class, a period that runs forwards and overlaps no other of the same 险种 and class (an
-    assessment month must find exactly one rate)."""
+    by class, no personal share where the person pays none (工伤, 生育: RULES.md §2), a period
+    that runs forwards and overlaps no other of the same 险种 and class (an assessment month must
+    find exactly one rate). A refusal names the form field it concerns (``error.field``)."""
     if code == INJURY:
         if risk_class not in INJURY_CLASS_RATES:
-            raise InvalidRate("工伤保险费率须指定工伤风险类别（1至8）")
+            raise _refused("risk_class", "工伤保险费率须指定工伤风险类别（1至8）")
     elif risk_class is not None:
-        raise InvalidRate("只有工伤保险费率按工伤风险类别设置")
-    for label, rate in (("单位费率", unit), ("个人费率", personal)):
+        raise _refused("risk_class", "只有工伤保险费率按工伤风险类别设置")
+    for name, label, rate in (("unit_rate", "单位费率", unit),
+                              ("personal_rate", "个人费率", personal)):
         if rate is None or not Decimal(0) <= Decimal(rate) < 1:
-            raise InvalidRate(f"{label}应为0至1之间的小数（0.16表示16%）：{rate}")
-    validate_month(period.start)
-    if period.end is not None and validate_month(period.end) < period.start:
-        raise InvalidRate(f"执行终止年月{_month(period.end)}早于起始年月{_month(period.start)}")
+            raise _refused(name, "%(label)s应为0至1之间的小数（0.16表示16%%）：%(value)s",
+                           label=label, value=rate)
+    if code in UNIT_ONLY and Decimal(personal) != 0:
+        raise _refused("personal_rate", "%(insurance)s个人不缴费，个人费率应为0：%(value)s",
+                       insurance=INSURANCE_TYPES[code], value=personal)
+    for name, month in (("start_month", period.start), ("end_month", period.end)):
+        try:
+            if month is not None or name == "start_month":
+                validate_month(month)
+        except InvalidMonth:
+            raise _refused(name, "年月无效，应为YYYYMM：%(value)s", value=month) from None
+    if period.end is not None and period.end < period.start:
+        raise _refused("end_month", "执行终止年月%(end)s早于起始年月%(start)s",
+                       end=RefusalMonth(period.end), start=RefusalMonth(period.start))
     for other in sorted(others, key=lambda o: o.start):  # the earliest it overlaps is named
         if _overlap(period, other):
-            until = f"至{_month(other.end)}" if other.end is not None else "起，未设终止年月"
-            raise InvalidRate(f"执行期与已有费率（{_month(other.start)}{until}）重叠："
-                              "请先为已有费率设置执行终止年月")
+            if other.end is None:
+                raise _refused("start_month", "执行期与已有费率（%(start)s起，未设终止年月）重叠："
+                               "请先为已有费率设置执行终止年月", start=RefusalMonth(other.start))
+            raise _refused("start_month", "执行期与已有费率（%(start)s至%(end)s）重叠："
+                           "请先为已有费率设置执行终止年月",
+                           start=RefusalMonth(other.start), end=RefusalMonth(other.end))
+
+
+class RefusalMonth(int):
+    """A month named in a refusal: 2018年1月 in its Chinese text."""
+
+    def __str__(self):
+        return f"{self // 100}年{self % 100}月"
+
+
+def _refused(field: str, template: str, **params) -> InvalidRate:
+    """A refusal in Chinese, keeping its template and values for a page in another language
+    (``error.template``, ``error.params``) and the form field it concerns (``error.field``)."""
+    error = InvalidRate(template % params)
+    error.field, error.template, error.params = field, template, params
+    return error
 
 
 def _overlap(a: RatePeriod, b: RatePeriod) -> bool:
     return (b.end is None or a.start <= b.end) and (a.end is None or b.start <= a.end)
-
-
-def _month(month: int) -> str:
-    return f"{month // 100}年{month % 100}月"

@@ -3,6 +3,7 @@ the audit log (G6, read-only). Admin only: no ``role_access`` for anyone else (t
 holds every permission)."""
 from dataclasses import replace
 
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
@@ -23,20 +24,39 @@ from models.sms import SmsMessage
 from models.unit import Unit
 from rules.business import BUSINESSES
 from rules.contribution_base import check_window, year_limits
-from rules.errors import InvalidRate
+from rules.errors import RuleError
 from rules.fields import Field, clean
 from rules.money import to_fen
-from rules.rates import RatePeriod, check_rate
-from views import search_widget
+from rules.rates import INSURANCE_TYPES, RatePeriod, check_rate
+from views import in_use, search_widget
+from views.admin_checks import (
+    UNIT_NUMBER, FormChecked, code_choice, fraction, refuse, risk_class, year_field,
+)
 from views.audited import AuditedChanges
 from views.datamodel import QueryInterface
 from views.filters import DATE_RANGE, MONTH_RANGE
-from views.labels import UNIT
+from views.labels import CODES, UNIT
 from views.list_view import ListView
 
 
-class AdminView(AuditedChanges, ListView):
+class AdminView(FormChecked, AuditedChanges, ListView):
     role_access = {}
+    # A row something uses is not deleted (views.in_use): what it is, and what to do instead.
+    in_use_what = _("该记录")
+    in_use_instead = _("不再使用的，请编辑它并取消勾选“有效”（停用）：停用后不再供选择。")
+
+    def __init__(self, **kwargs):
+        # FAB titles its forms "Add Industry", in English whatever the language.
+        if self.list_title:
+            self.add_title = self.add_title or _("新增%(title)s", title=self.list_title)
+            self.edit_title = self.edit_title or _("编辑%(title)s", title=self.list_title)
+        super().__init__(**kwargs)
+
+    def pre_delete(self, item):
+        users = in_use.uses(item)
+        if users:
+            raise RuleError(in_use.refusal(self.in_use_what, users, self.in_use_instead))
+        super().pre_delete(item)
 
     def pre_add(self, item):
         self.check(item)
@@ -47,8 +67,8 @@ class AdminView(AuditedChanges, ListView):
         super().pre_update(item)
 
     def check(self, item):
-        """Complete a row from the form, or refuse it with a RuleError whose reason FAB shows,
-        before it is saved."""
+        """Complete a row from the form, or refuse it with a RuleError (``admin_checks.refuse``
+        names the field). Runs while the form validates (on a copy) and again before saving."""
 
     # Search dropdowns list code-table rows: an edit here must show in them at once.
     def post_add(self, item):
@@ -70,6 +90,13 @@ class CodeTableView(AdminView):
     list_columns = ["code", "name", "active"]
     search_columns = ["code", "name", "active"]
     base_order = ("code", "asc")
+    used_keys = ("code",)  # declarations hold codes as text
+
+    def __init__(self, **kwargs):
+        # The forms in the list's order (code and name first), not the model's.
+        self.add_columns = self.add_columns or [*self.list_columns]
+        self.edit_columns = self.edit_columns or [*self.list_columns]
+        super().__init__(**kwargs)
 
 
 class InsuranceView(CodeTableView):
@@ -78,6 +105,18 @@ class InsuranceView(CodeTableView):
     list_columns = [*CodeTableView.list_columns, "short_name", "sort"]
     label_columns = {"short_name": _("简称"), "sort": _("排序")}
     base_order = ("sort", "asc")
+    in_use_what = _("该险种")
+    in_use_instead = _("险种由国家规定，只能修改其名称和排序。")
+
+    def check(self, item):
+        """The five national codes are what rates, enrollments and files name: fixed."""
+        if item.id is None:
+            return
+        with db.session.no_autoflush:  # the stored code, not the edited one
+            stored = db.session.scalar(select(Insurance.code).where(Insurance.id == item.id))
+        if stored in INSURANCE_TYPES and item.code != stored:
+            raise refuse("code", _("五个险种的代码（%(codes)s）是国家标准代码，不能修改",
+                                   codes="、".join(INSURANCE_TYPES)))
 
 
 class ChangeReasonView(CodeTableView):
@@ -86,6 +125,10 @@ class ChangeReasonView(CodeTableView):
     list_columns = [*CodeTableView.list_columns, "kind", "voluntary"]
     search_columns = [*CodeTableView.search_columns, "kind"]
     label_columns = {"kind": _("类别"), "voluntary": _("本人自愿")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": code_choice(_("类别"), CODES["change_reason.kind"])}
+    in_use_what = _("该增减员原因")
+    used_keys = ("code", "kind")  # an enrollment's 增员原因 must stay an 增员 reason
 
 
 class EmploymentFormView(CodeTableView):
@@ -108,6 +151,8 @@ class IndustryView(CodeTableView):
     list_title = _("行业")
     list_columns = [*CodeTableView.list_columns, "risk_class"]
     label_columns = {"risk_class": _("工伤风险类别")}
+    validators_columns = {"risk_class": risk_class(required=True)}
+    in_use_what = _("该行业")
 
 
 class HospitalView(CodeTableView):
@@ -138,6 +183,15 @@ class UnitRegistryView(AdminView):
     show_exclude_columns = ["insurances"]
     add_exclude_columns = edit_exclude_columns = ["insurances", "created_at"]
     base_order = ("unit_no", "asc")
+    validators_columns = {"unit_no": [UNIT_NUMBER]}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "status": code_choice(_("单位状态"), CODES["unit.status"])}
+    in_use_what = _("该单位")
+    # A new unit is registered under codes still in use; a unit keeps an ended one it has.
+    add_form_query_rel_fields = {"industry": [["active", FilterEqual, True]],
+                                 "bank_branch": [["active", FilterEqual, True]]}
+    used_keys = ("unit_no",)  # the unit's login account is named by it
+    in_use_instead = _("不再参保的单位，请编辑它并将单位状态改为“注销”。")
     # Checked as C6 单位基本信息变更 checks them (SMS codes go to this phone), and the credit code
     # registration shows; optional here: the registry may not know them all yet.
     checked_fields = (
@@ -147,7 +201,10 @@ class UnitRegistryView(AdminView):
 
     def check(self, item):
         for field in self.checked_fields:
-            setattr(item, field.name, clean(field, getattr(item, field.name)))
+            try:
+                setattr(item, field.name, clean(field, getattr(item, field.name)))
+            except RuleError as refused:
+                raise refuse(field.name, refused) from None
 
 
 class RateView(AdminView):
@@ -163,10 +220,14 @@ class RateView(AdminView):
                      "personal_rate": _("个人费率"), "start_month": _("执行起始年月"),
                      "end_month": _("执行终止年月")}
     base_order = ("start_month", "desc")
+    validators_columns = {"risk_class": risk_class(required=False)}  # the rates: check_rate
+    in_use_what = _("该费率")
+    used_keys = ("insurance", "risk_class")
+    in_use_instead = _("不再执行的费率，请编辑它并填写执行终止年月，再新增此后执行的费率。")
 
     def check(self, item):
         if item.insurance is None:
-            raise InvalidRate("请选择险种")
+            raise refuse("insurance", _("请选择险种"))
         with db.session.no_autoflush:  # the edited row must not reach the table before it passes
             others = db.session.execute(
                 select(Rate.start_month, Rate.end_month).where(
@@ -192,10 +253,21 @@ class YearParameterView(AdminView):
     base_order = ("year", "desc")
     # The floor and cap follow from the average wage and the percentages (RULES.md §3).
     add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
+    validators_columns = {"year": [year_field], "interest_rate": [fraction]}
+    in_use_what = _("该年度参数")
+    used_keys = ("year",)
+    in_use_instead = _("已使用的年度参数只能修改，不能删除。")
 
     def check(self, item):
-        check_window(item.window_start, item.window_end)
-        limits = year_limits(item.average_wage, item.floor_pct, item.cap_pct)
+        try:
+            check_window(item.window_start, item.window_end)
+        except RuleError as refused:
+            raise refuse("window_end", refused) from None
+        try:
+            limits = year_limits(item.average_wage, item.floor_pct, item.cap_pct)
+        except RuleError as refused:
+            raise refuse("average_wage" if item.average_wage is None or item.average_wage <= 0
+                         else "floor_pct", refused) from None
         item.base_floor, item.base_cap = (to_fen(limit) for limit in limits)
 
 

@@ -20,12 +20,14 @@ class ExplainedDelete:
             self.pre_delete(item)
         except Exception as refused:  # FAB's contract: pre_delete refuses by raising, with a reason
             flash(str(refused), "danger")
-            return
-        try:
-            self.datamodel.delete(item)
-        except DatabaseException:  # rolled back by the datamodel
-            flash(str(REFERENCED), "danger")
         else:
-            self.post_delete(item)
-            flash(self.delete_row_message, "success")
+            try:
+                self.datamodel.delete(item)
+            except DatabaseException:  # rolled back by the datamodel
+                flash(str(REFERENCED), "danger")
+            else:
+                self.post_delete(item)
+                flash(self.delete_row_message, "success")
+        # Whatever the outcome: FAB's redirect drops the last page of the history as the
+        # current one; without this entry a refused delete went back past the list.
         self.update_redirect()
