@@ -4,11 +4,13 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from app.declarations import commands, cost, materials, person_access, phone_change
+from app.declarations import commands, cost, materials, person_access, phone_change, revocable
+from app.declarations.cost_summary import summary
 from app.declarations.choices import load_choices
-from app.declarations.display import facts
+from app.declarations.shown import EVENT_NAMES, shown_facts
 from app.errors import DomainError
 from app.extensions import db
 from views.file_response import material_response
@@ -59,7 +61,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     @has_access
     def edit(self, pk):
         declaration = self._load(pk)
-        form = self._form()
+        form = self._form(declaration)
         if request.method == "GET":
             fill(form, self.business, self._payload(declaration))
         elif form.validate_on_submit():
@@ -106,16 +108,20 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             rows=self._rows(declaration), preview=self._cost(declaration),
             missing=commands.missing_materials(declaration),
             checklist=materials.checklist(declaration),
-            phone=self._phone_step(declaration))
+            phone=self._phone_step(declaration), summary=summary(declaration),
+            questions=QUESTIONS)
 
-    @expose("/<int:pk>/act/<action>/", methods=["POST"])
+    @expose("/<int:pk>/act/<action>/", methods=["GET", "POST"])
     @has_access
     def act(self, pk, action):
+        """POST acts; GET asks first (the page a button without script leads to)."""
         declaration = self._load(pk)
         command = {"submit": commands.submit, "void": commands.void,
                    "reopen": commands.reopen, "read": commands.mark_read}.get(action)
         if command is None:
             abort(404)
+        if request.method == "GET":
+            return self._confirm(declaration, action)
         try:
             command(declaration, g.user)
         except DomainError as refused:
@@ -125,8 +131,10 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
                                       else "status", declaration))
         if action == "reopen":
             return redirect(self._url("edit", declaration))
-        flash({"submit": __("已提交，等待经办机构审核"), "void": __("申报已作废"),
-               "read": __("已设为已读")}[action], "success")
+        if action == "submit":
+            flash(*_submitted(declaration))
+        else:
+            flash({"void": __("申报已作废"), "read": __("已设为已读")}[action], "success")
         return redirect(self._url("status", declaration))
 
     @expose("/<int:pk>/")
@@ -135,16 +143,19 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         declaration = self._load(pk)
         return self.render_template(
             "declaration/status.html", d=declaration, business=self.business, wizard=self,
-            rows=self._rows(declaration),
+            rows=self._rows(declaration), summary=summary(declaration),
             can_print=printable(declaration),
             can_read=workflow.can_mark_read(declaration.status) and not declaration.read,
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
-            event_names=workflow.EVENT_NAMES)
+            event_names=EVENT_NAMES, questions=QUESTIONS)
 
     @expose("/<int:pk>/print.pdf")
     @has_access
     def print_pdf(self, pk):
-        return print_response(self._load(pk))
+        declaration = self._load(pk)
+        return print_response(declaration, not_yet=lambda reason: self.render_template(
+            "declaration/print_later.html", d=declaration, business=self.business,
+            reason=reason, back=self._url("status", declaration)))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -166,10 +177,29 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     def _url(self, step, declaration):
         return url_for(f"{type(self).__name__}.{step}", pk=declaration.id)
 
-    def _form(self):
+    def _form(self, declaration=None):
         names = self._linked_insurances()
         staff = self._staff() if self.business.person_source in STAFF_CATEGORY else None
-        return form_for(self.business, names, staff)()
+        picks = {name: pick(self._unit().id, getattr(declaration, "id", None))
+                 for name, pick in PICKS.get(self.business.code, {}).items()}
+        return form_for(self.business, names, staff and {n: label for n, (_, label)
+                                                         in staff.items()},
+                        picks, staff and {n: name for n, (name, _) in staff.items()})()
+
+    def _confirm(self, declaration, action):
+        question = {"submit": QUESTIONS["submit"], "reopen": None, "read": None,
+                    "void": QUESTIONS["void"] if declaration.status == workflow.DRAFT
+                    else QUESTIONS["withdraw"]}[action]
+        if question is None:  # nothing to lose: no question, the button posts at once
+            return redirect(self._url("status", declaration))
+        label = {"submit": __("提交"), "void": __("废弃") if declaration.status == workflow.DRAFT
+                 else __("退单")}[action]
+        back = self._url("check" if declaration.status == workflow.DRAFT else "status",
+                         declaration)
+        return self.render_template(
+            "declaration/confirm.html", d=declaration, business=self.business, wizard=self,
+            action=action, question=question, label=label, back=back,
+            cls="btn-primary" if action == "submit" else "btn-danger")
 
     def _linked_insurances(self) -> dict[str, str]:
         rows = db.session.execute(
@@ -190,7 +220,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         rows = db.session.execute(query).all()
         if len(rows) > STAFF_DROPDOWN_LIMIT:
             return None  # too many to list: the ID number is typed and checked instead
-        return {number: f"{name}（{number}）" for number, name in rows}
+        return {number: (name, f"{name}（{number}）") for number, name in rows}
 
     def _prefill(self, form) -> None:
         if self.business.subject == "unit":
@@ -233,7 +263,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         if declaration.batch:
             report = (declaration.payload or {}).get("import", {})
             return [("申报人数", declaration.item_count), ("导入文件", report.get("filename", ""))]
-        return facts(self.business, self._payload(declaration), load_choices())
+        return shown_facts(self.business, self._payload(declaration), load_choices())
 
     def _cost(self, declaration):
         if declaration.batch:
@@ -250,6 +280,27 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             flash(refused.message, "danger")
         return self.render_template("declaration/entry.html", form=form, errors=errors,
                                     business=self.business, d=declaration, wizard=self)
+
+
+# The questions 提交, 废弃 and 退单 ask before acting (each cannot be taken back).
+QUESTIONS = {
+    "submit": lazy_gettext("确定提交本申报吗？提交后不能再修改；经办机构审核（VIP单位由系统即时自动审核）。"),
+    "void": lazy_gettext("确定废弃本申报吗？废弃后不能恢复，须重新录入。"),
+    "withdraw": lazy_gettext("确定退单吗？退单后本申报作废，如需办理须重新申报。"),
+}
+
+# Fields whose possible values the wizard offers to pick from, per business:
+# field name → (unit id, the declaration being edited or None) → [(value, label)].
+PICKS = {"C4": {"serial_no": revocable.choices}}
+
+
+def _submitted(declaration) -> tuple[str, str]:
+    """The flash after 提交: what actually happened (a VIP unit's is decided at once)."""
+    if declaration.status == workflow.APPROVED:
+        return __("已提交，经系统自动审核通过（处理成功）"), "success"
+    if declaration.status in (workflow.REJECTED, workflow.PARTIAL):
+        return __("已提交，系统自动审核未通过，请查看回退原因，修改后重新提交"), "warning"
+    return __("已提交，等待经办机构审核"), "success"
 
 
 def wizard_for(business: Business) -> type:
