@@ -86,7 +86,7 @@ class ReviewView(BaseView):
         return self.render_template(
             "review/detail.html", d=declaration, business=business,
             items=items, changes=compared,
-            by_item={c.title: c for c in compared},
+            by_item={c.item_id: c for c in compared if c.item_id is not None},
             declared=shown_facts(business, declaration.payload, load_choices())
             if unit_business and not compared and declaration.payload else [],
             report=_import_report(declaration),

@@ -95,7 +95,7 @@ def _revocation_rows(old, payload, names):
             Row("申报年度", str(old.get("year") or ""), str(old.get("year") or "")),
             Row("人数", str(old["people"]), str(old["people"])),
             Row("审核日期", old.get("decided_at") or "", old.get("decided_at") or ""),
-            Row("缴费基数", gettext("撤销前"), gettext("撤销后"))]
+            Row("缴费基数", gettext("撤销前"), gettext("撤销后"), heading=True)]
     for name, number, base, previous in old.get("bases", []):
         rows.append(Row(f"{name}（{number}）", money(base),
                         money(previous) if previous is not None

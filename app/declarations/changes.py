@@ -31,16 +31,18 @@ class Row:
     old: str
     new: str
     note: str = ""
+    heading: bool = False  # names the columns of the rows below it, compares nothing
 
     @property
     def changed(self) -> bool:
-        return self.old != self.new
+        return not self.heading and self.old != self.new
 
 
 @dataclass(frozen=True)
 class Comparison:
     title: str  # the person, or "" for the unit itself
     rows: tuple
+    item_id: int | None = None  # the item it compares, for the page to place it
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def compare(declaration, items) -> list[Comparison]:
     live = entry.before(declaration, missing) if missing else {}
     return [Comparison(f"{i.seq}. {i.name}（{i.id_number}）",
                        tuple(entry.rows(recorded.get(i.id_number) or live.get(i.id_number) or {},
-                                        i.payload or {}, names)))
+                                        i.payload or {}, names)), i.id)
             for i in items]
 
 
@@ -113,7 +115,8 @@ class Names:
 
     def insurance_list(self, codes) -> str:
         codes = [c for c in (codes.split(",") if isinstance(codes, str) else codes or []) if c]
-        return "、".join(gettext(self.insurances.get(c, c)) for c in sorted(codes)) or "—"
+        return gettext("、").join(gettext(self.insurances.get(c, c))
+                                  for c in sorted(codes)) or "—"
 
 
 def month(value) -> str:

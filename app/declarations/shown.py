@@ -17,7 +17,7 @@ EVENT_NAMES = {**workflow.EVENT_NAMES, "import": "导入", "revoked": "已撤销
 
 def insurance_names(codes: str) -> str:
     names = dict(db.session.execute(select(Insurance.code, Insurance.name)).all())
-    return "、".join(gettext(names.get(c, c)) for c in str(codes).split(",") if c)
+    return gettext("、").join(gettext(names.get(c, c)) for c in str(codes).split(",") if c)
 
 
 def shown_facts(business, payload, choices) -> list[tuple[str, object]]:

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.declarations.flows import ORDINARY, THIS_MONTH, VIP, free_person
+from sqlalchemy import select
+
+from app.extensions import db
+from models.declaration import Declaration
+from rules.months import add_months
+from tests.declarations.flows import MONTH, ORDINARY, THIS_MONTH, VIP, free_person
 from tests.declarations.test_batch_businesses import YEAR, staff, user
 from tests.own_database import own_app
 from tests.support import PASSWORDS, browser_login, close_app, make_app
@@ -61,11 +66,12 @@ def as_(page, base, username, lang):
 def test_walk_the_declaration_screens(app, server, page, shots, lang):
     person = free_person(app, ORDINARY)
     with app.test_request_context():
-        from app.extensions import db
-
         wage_person = staff(db, user(db, VIP).unit_id, year=YEAR,
                             limit=2)[0 if lang == "zh" else 1]
         wage_person = (wage_person.id_number, wage_person.name)
+        start = add_months(MONTH, -30)
+        back = staff(db, user(db, VIP).unit_id, started_by=start, limit=4)[2 if lang == "zh" else 3]
+        back = (back.id_number, back.name)
         db.session.remove()
 
     as_(page, server, ORDINARY, lang)
@@ -90,6 +96,15 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
     page.goto(f"{server}/declare/c4/new/")
     assert page.locator("select[name=serial_no] option").count() >= 2
     shoot(page, shots, f"{lang}-04-c4-picker")
+    if lang == "zh":  # one C4 per C3: the English walk reviews this one
+        page.select_option("select[name=serial_no]", index=1)
+        page.click("#entry-save")
+        page.wait_for_load_state("networkidle")
+        page.goto(page.url.replace("/materials/", "/check/"))
+        page.click("#act-submit")
+        page.wait_for_selector("#confirm-submit.in", state="visible")
+        page.click("#confirm-submit-ok")
+        page.wait_for_load_state("networkidle")
 
     page.goto(f"{server}/declare/c2/new/")
     other = free_person(app, ORDINARY)
@@ -120,11 +135,6 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
         shown = shoot(page, shots, f"{lang}-07-c3-status-vip")
         assert "自动审核通过" in shown
     with app.app_context():
-        from sqlalchemy import select
-
-        from app.extensions import db
-        from models.declaration import Declaration
-
         c3 = db.session.scalar(select(Declaration.id).where(
             Declaration.business_code == "C3", Declaration.status == "approved",
             Declaration.unit_id == user(db, VIP).unit_id).order_by(Declaration.id.desc()))
@@ -133,7 +143,26 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
         page.goto(f"{server}/declare/c3/{c3}/")
         assert page.locator("#cost-summary").is_visible()
         shoot(page, shots, f"{lang}-07-c3-status-vip")
+    page.goto(f"{server}/declare/c5/new/")
+    page.select_option("select[name=id_number]", back[0])
+    page.fill("input[name=start_month]", _month(start))
+    page.fill("input[name=end_month]", _month(add_months(start, 2)))
+    page.fill("input[name=base]", "5000")
+    page.check("input[name=insurances][value='110']")
+    page.check("input[name=insurances][value='310']")
+    page.click("#entry-save")
+    page.wait_for_load_state("networkidle")
+    page.goto(page.url.replace("/materials/", "/check/"))
+    assert page.locator("#total-late-fee").is_visible()
+    shoot(page, shots, f"{lang}-12-c5-check")
+
     as_(page, server, "reviewer", lang)
+    with app.app_context():
+        c4 = db.session.scalar(select(Declaration.id).where(Declaration.business_code == "C4")
+                               .order_by(Declaration.id.desc()))
+        db.session.remove()
+    page.goto(f"{server}/review/{c4}/")
+    shoot(page, shots, f"{lang}-13-review-c4")
     page.goto(f"{server}/")
     shoot(page, shots, f"{lang}-08-reviewer-home")
     pk = re.search(r"/declare/c7/(\d+)/", c7_url).group(1)
@@ -150,6 +179,10 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
     shoot(page, shots, f"{lang}-10-review-opinion-too-long")
     page.goto(f"{server}/review/{c3}/")
     shoot(page, shots, f"{lang}-11-review-c3")
+
+
+def _month(month: int) -> str:
+    return f"{month // 100}-{month % 100:02d}"
 
 
 def _png(folder: Path) -> Path:
