@@ -153,9 +153,11 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     @has_access
     def print_pdf(self, pk):
         declaration = self._load(pk)
-        return print_response(declaration, not_yet=lambda reason: self.render_template(
+        # Not printable yet: still 404 (there is no form to fetch), but a page saying when it
+        # prints, with the way back, instead of a bare error.
+        return print_response(declaration, not_yet=lambda reason: (self.render_template(
             "declaration/print_later.html", d=declaration, business=self.business,
-            reason=reason, back=self._url("status", declaration)))
+            reason=reason, back=self._url("status", declaration)), 404))
 
     # -- helpers -------------------------------------------------------------------------
 

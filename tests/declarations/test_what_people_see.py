@@ -300,7 +300,7 @@ def test_printing_a_draft_says_when_it_prints(app, as_user):
     pk = wizard.enter({"id_number": person.id_number, "name": person.name,
                        "reduce_reason": "202", "end_month": THIS_MONTH})
     response = wizard.client.get(f"/declare/c2/{pk}/print.pdf")
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 404 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert 'id="print-later"' in page and "提交并经经办机构审核通过后方可打印" in page
     assert f'href="/declare/c2/{pk}/"' in page
