@@ -4,7 +4,6 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
-from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app.declarations import commands, cost, materials, person_access, phone_change, revocable
@@ -21,6 +20,7 @@ from models.unit import Unit, UnitInsurance
 from rules import workflow
 from rules.business import BUSINESSES, Business
 from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
+from views.declaration_confirm import QUESTIONS, confirmation_page, submitted_message
 from views.declaration_forms import fill, form_for, payload_of
 from views.declaration_print import print_response, printable
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
@@ -121,7 +121,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         if command is None:
             abort(404)
         if request.method == "GET":
-            return self._confirm(declaration, action)
+            return confirmation_page(self, declaration, action)
         try:
             command(declaration, g.user)
         except DomainError as refused:
@@ -132,7 +132,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         if action == "reopen":
             return redirect(self._url("edit", declaration))
         if action == "submit":
-            flash(*_submitted(declaration))
+            flash(*submitted_message(declaration))
         else:
             flash({"void": __("申报已作废"), "read": __("已设为已读")}[action], "success")
         return redirect(self._url("status", declaration))
@@ -184,24 +184,9 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         staff = self._staff() if self.business.person_source in STAFF_CATEGORY else None
         picks = {name: pick(self._unit().id, getattr(declaration, "id", None))
                  for name, pick in PICKS.get(self.business.code, {}).items()}
-        return form_for(self.business, names, staff and {n: label for n, (_, label)
-                                                         in staff.items()},
-                        picks, staff and {n: name for n, (name, _) in staff.items()})()
-
-    def _confirm(self, declaration, action):
-        question = {"submit": QUESTIONS["submit"], "reopen": None, "read": None,
-                    "void": QUESTIONS["void"] if declaration.status == workflow.DRAFT
-                    else QUESTIONS["withdraw"]}[action]
-        if question is None:  # nothing to lose: no question, the button posts at once
-            return redirect(self._url("status", declaration))
-        label = {"submit": __("提交"), "void": __("废弃") if declaration.status == workflow.DRAFT
-                 else __("退单")}[action]
-        back = self._url("check" if declaration.status == workflow.DRAFT else "status",
-                         declaration)
-        return self.render_template(
-            "declaration/confirm.html", d=declaration, business=self.business, wizard=self,
-            action=action, question=question, label=label, back=back,
-            cls="btn-primary" if action == "submit" else "btn-danger")
+        labels = staff and {number: label for number, (_name, label) in staff.items()}
+        names_of = staff and {number: name for number, (name, _label) in staff.items()}
+        return form_for(self.business, names, labels, picks, names_of)()
 
     def _linked_insurances(self) -> dict[str, str]:
         rows = db.session.execute(
@@ -284,25 +269,9 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
                                     business=self.business, d=declaration, wizard=self)
 
 
-# The questions 提交, 废弃 and 退单 ask before acting (each cannot be taken back).
-QUESTIONS = {
-    "submit": lazy_gettext("确定提交本申报吗？提交后不能再修改；经办机构审核（VIP单位由系统即时自动审核）。"),
-    "void": lazy_gettext("确定废弃本申报吗？废弃后不能恢复，须重新录入。"),
-    "withdraw": lazy_gettext("确定退单吗？退单后本申报作废，如需办理须重新申报。"),
-}
-
 # Fields whose possible values the wizard offers to pick from, per business:
 # field name → (unit id, the declaration being edited or None) → [(value, label)].
 PICKS = {"C4": {"serial_no": revocable.choices}}
-
-
-def _submitted(declaration) -> tuple[str, str]:
-    """The flash after 提交: what actually happened (a VIP unit's is decided at once)."""
-    if declaration.status == workflow.APPROVED:
-        return __("已提交，经系统自动审核通过（处理成功）"), "success"
-    if declaration.status in (workflow.REJECTED, workflow.PARTIAL):
-        return __("已提交，系统自动审核未通过，请查看回退原因，修改后重新提交"), "warning"
-    return __("已提交，等待经办机构审核"), "success"
 
 
 def wizard_for(business: Business) -> type:

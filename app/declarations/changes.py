@@ -9,6 +9,7 @@ then shows what was recorded. The next business only adds an entry.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -128,15 +129,10 @@ def month(value) -> str:
 
 
 def money(value) -> str:
+    """To the fen, as every page shows money; empty stays empty."""
     if value in (None, ""):
         return ""
-    return f"{float(value):.2f}" if isinstance(value, float) else f"{_decimal(value):.2f}"
-
-
-def _decimal(value):
-    from decimal import Decimal
-
-    return Decimal(str(value))
+    return f"{Decimal(str(value)):.2f}"
 
 
 def unchanged(old: str, new) -> str:
@@ -200,8 +196,10 @@ def _person_before(declaration, items) -> dict:
 @shows("C7", before=_person_before)
 def _person_rows(old, payload, names):
     return [
-        Row("姓名", old.get("name") or "", unchanged(old.get("name") or "", payload.get("new_name"))),
-        Row("手机号码", old.get("phone") or "", unchanged(old.get("phone") or "", payload.get("phone"))),
+        Row("姓名", old.get("name") or "",
+            unchanged(old.get("name") or "", payload.get("new_name"))),
+        Row("手机号码", old.get("phone") or "",
+            unchanged(old.get("phone") or "", payload.get("phone"))),
         Row("通讯地址", old.get("address") or "",
             unchanged(old.get("address") or "", payload.get("address"))),
         Row("民族", names.choice("nation", old.get("nation")),

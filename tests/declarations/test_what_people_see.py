@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.declarations import commands
 from models.declaration import Declaration
-from models.person import ContributionBase, Enrollment, Person
+from models.person import ContributionBase, Enrollment
 from models.reference import ChangeReason, Insurance
 from models.unit import Unit
 from rules.months import add_months
@@ -19,7 +19,7 @@ from tests.declarations.flows import (
     reduce_with_commands, session_of, unit_id_of,
 )
 from tests.declarations.test_batch_businesses import (
-    YEAR, back_pay_row, batch, staff, user, wage_row,
+    YEAR, back_pay_row, batch, staff, user,
 )
 from tests.own_database import own_app
 
