@@ -1,5 +1,7 @@
 """WTForms built from the business registry: one form class per business, never hand-written,
 so a field added to the registry appears in the wizard with its label and choices."""
+import json
+
 from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
@@ -16,9 +18,14 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def form_for(business: Business, insurance_names: dict[str, str], staff=None):
+def form_for(business: Business, insurance_names: dict[str, str], staff=None, picks=None,
+             staff_names=None):
     """A form class for this business. ``staff`` (id number → label) turns the ID field of
-    businesses that pick from current staff into a dropdown."""
+    businesses that pick from current staff into a dropdown; ``staff_names`` (id number →
+    name) lets the page fill 姓名 when one is picked (app/static/js/person_pick.js). ``picks``
+    (field name → [(value, label)]) offers a field's possible values to pick from instead of
+    typing them; the registry's checks still judge what is posted."""
+    picks = picks or {}
     choices = load_choices()
     # The registry's validators judge every value (one way, for wizards and imports alike):
     # WTForms' own choice check would only answer with a vaguer message first.
@@ -35,8 +42,12 @@ def form_for(business: Business, insurance_names: dict[str, str], staff=None):
             attrs[f.name] = CheckboxesField(label, choices=list(insurance_names.items()),
                                             validate_choice=False)
         elif f.name == "id_number" and staff is not None:
+            render = {"data-names": json.dumps(staff_names or {}, ensure_ascii=False)}
             attrs[f.name] = SelectField(label, choices=[("", "——")] + list(staff.items()),
-                                        validate_choice=False)
+                                        validate_choice=False, render_kw=render)
+        elif f.name in picks:
+            attrs[f.name] = SelectField(label, choices=[("", "——")] + list(picks[f.name]),
+                                        description=description, validate_choice=False)
         else:
             render = {"type": INPUT_TYPES[f.kind]} if f.kind in INPUT_TYPES else {}
             attrs[f.name] = StringField(label, description=description, render_kw=render)

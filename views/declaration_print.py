@@ -9,7 +9,7 @@ progress page, which offers the PDF when it is done. Whoever may see the declara
 that job (it carries the unit).
 """
 from flask import abort, current_app, g, redirect, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from app import jobs
 from rules import workflow
@@ -29,10 +29,27 @@ def printable(declaration, official_only: bool = True) -> bool:
     return declaration.status in OFFICIAL or not official_only
 
 
-def print_response(declaration, official_only: bool = True):
-    """The PDF, or for a big batch a redirect to the job that renders it; 404 if not printable.
-    The caller has already checked that the user may see ``declaration``."""
+def not_yet_reason(declaration) -> str | None:
+    """Why a business with a form cannot print it yet (it prints once decided), or None."""
+    business = BUSINESSES.get(declaration.business_code)
+    if business is None or not business.print_form or declaration.status in OFFICIAL:
+        return None
+    if declaration.status == workflow.DRAFT:
+        return gettext("本申报尚未提交。%(form)s在提交并经经办机构审核通过后方可打印。",
+                       form=gettext(business.name))
+    if declaration.status in (workflow.REJECTED, workflow.VOID):
+        return gettext("本申报未审核通过，不能打印。")
+    return gettext("本申报正在等待经办机构审核，审核通过后方可打印。")
+
+
+def print_response(declaration, official_only: bool = True, not_yet=None):
+    """The PDF, or for a big batch a redirect to the job that renders it. Not printable: for
+    a form that prints once decided, ``not_yet(reason)`` (the page saying so, with a way back);
+    else 404. The caller has already checked that the user may see ``declaration``."""
     if not printable(declaration, official_only):
+        reason = not_yet_reason(declaration)
+        if reason and not_yet is not None:
+            return not_yet(reason)
         abort(404)
     rows = declaration.item_count or len(declaration.items)
     if rows <= current_app.config.get("PRINT_INLINE_ROWS", PRINT_INLINE_ROWS):

@@ -6,9 +6,10 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
 from sqlalchemy import select
 
-from app.declarations import commands, cost, materials, person_access, phone_change
+from app.declarations import commands, cost, materials, person_access, phone_change, revocable
+from app.declarations.cost_summary import summary
 from app.declarations.choices import load_choices
-from app.declarations.display import facts
+from app.declarations.shown import EVENT_NAMES, shown_facts
 from app.errors import DomainError
 from app.extensions import db
 from views.file_response import material_response
@@ -19,6 +20,7 @@ from models.unit import Unit, UnitInsurance
 from rules import workflow
 from rules.business import BUSINESSES, Business
 from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
+from views.declaration_confirm import QUESTIONS, confirmation_page, submitted_message
 from views.declaration_forms import fill, form_for, payload_of
 from views.declaration_print import print_response, printable
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
@@ -61,7 +63,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         declaration = self._load(pk)
         if declaration.batch:  # a batch is changed by re-import and dropping rows
             return redirect(self._url("batch_result", declaration))
-        form = self._form()
+        form = self._form(declaration)
         if request.method == "GET":
             fill(form, self.business, self._payload(declaration))
         elif form.validate_on_submit():
@@ -108,16 +110,20 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             rows=self._rows(declaration), preview=self._cost(declaration),
             missing=commands.missing_materials(declaration),
             checklist=materials.checklist(declaration),
-            phone=self._phone_step(declaration))
+            phone=self._phone_step(declaration), summary=summary(declaration),
+            questions=QUESTIONS)
 
-    @expose("/<int:pk>/act/<action>/", methods=["POST"])
+    @expose("/<int:pk>/act/<action>/", methods=["GET", "POST"])
     @has_access
     def act(self, pk, action):
+        """POST acts; GET asks first (the page a button without script leads to)."""
         declaration = self._load(pk)
         command = {"submit": commands.submit, "void": commands.void,
                    "reopen": commands.reopen, "read": commands.mark_read}.get(action)
         if command is None:
             abort(404)
+        if request.method == "GET":
+            return confirmation_page(self, declaration, action)
         try:
             command(declaration, g.user)
         except DomainError as refused:
@@ -127,8 +133,10 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
                                       else "status", declaration))
         if action == "reopen":
             return redirect(self._url("edit", declaration))
-        flash({"submit": __("已提交，等待经办机构审核"), "void": __("申报已作废"),
-               "read": __("已设为已读")}[action], "success")
+        if action == "submit":
+            flash(*submitted_message(declaration))
+        else:
+            flash({"void": __("申报已作废"), "read": __("已设为已读")}[action], "success")
         return redirect(self._url("status", declaration))
 
     @expose("/<int:pk>/")
@@ -137,16 +145,21 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         declaration = self._load(pk)
         return self.render_template(
             "declaration/status.html", d=declaration, business=self.business, wizard=self,
-            rows=self._rows(declaration),
+            rows=self._rows(declaration), summary=summary(declaration),
             can_print=printable(declaration),
             can_read=workflow.can_mark_read(declaration.status) and not declaration.read,
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
-            event_names=workflow.EVENT_NAMES)
+            event_names=EVENT_NAMES, questions=QUESTIONS)
 
     @expose("/<int:pk>/print.pdf")
     @has_access
     def print_pdf(self, pk):
-        return print_response(self._load(pk))
+        declaration = self._load(pk)
+        # Not printable yet: still 404 (there is no form to fetch), but a page saying when it
+        # prints, with the way back, instead of a bare error.
+        return print_response(declaration, not_yet=lambda reason: (self.render_template(
+            "declaration/print_later.html", d=declaration, business=self.business,
+            reason=reason, back=self._url("status", declaration)), 404))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -168,10 +181,14 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     def _url(self, step, declaration):
         return url_for(f"{type(self).__name__}.{step}", pk=declaration.id)
 
-    def _form(self):
+    def _form(self, declaration=None):
         names = self._linked_insurances()
         staff = self._staff() if self.business.person_source in STAFF_CATEGORY else None
-        return form_for(self.business, names, staff)()
+        picks = {name: pick(self._unit().id, getattr(declaration, "id", None))
+                 for name, pick in PICKS.get(self.business.code, {}).items()}
+        labels = staff and {number: label for number, (_name, label) in staff.items()}
+        names_of = staff and {number: name for number, (name, _label) in staff.items()}
+        return form_for(self.business, names, labels, picks, names_of)()
 
     def _linked_insurances(self) -> dict[str, str]:
         rows = db.session.execute(
@@ -192,7 +209,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         rows = db.session.execute(query).all()
         if len(rows) > STAFF_DROPDOWN_LIMIT:
             return None  # too many to list: the ID number is typed and checked instead
-        return {number: f"{name}（{number}）" for number, name in rows}
+        return {number: (name, f"{name}（{number}）") for number, name in rows}
 
     def _prefill(self, form) -> None:
         if self.business.subject == "unit":
@@ -235,7 +252,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
         if declaration.batch:
             report = (declaration.payload or {}).get("import", {})
             return [("申报人数", declaration.item_count), ("导入文件", report.get("filename", ""))]
-        return facts(self.business, self._payload(declaration), load_choices())
+        return shown_facts(self.business, self._payload(declaration), load_choices())
 
     def _cost(self, declaration):
         if declaration.batch:
@@ -252,6 +269,11 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             flash(refused.message, "danger")
         return self.render_template("declaration/entry.html", form=form, errors=errors,
                                     business=self.business, d=declaration, wizard=self)
+
+
+# Fields whose possible values the wizard offers to pick from, per business:
+# field name → (unit id, the declaration being edited or None) → [(value, label)].
+PICKS = {"C4": {"serial_no": revocable.choices}}
 
 
 def wizard_for(business: Business) -> type:

@@ -7,9 +7,11 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
 from sqlalchemy import func, or_, select
 
-from app.declarations import commands, materials, phone_change
+from app.declarations import changes, commands, materials, phone_change
 from app.declarations.choices import load_choices
+from app.declarations.cost_summary import summary
 from app.declarations.display import facts
+from app.declarations.shown import EVENT_NAMES, shown_facts
 from app.errors import DomainError, Invalid
 from app.extensions import db
 from views.declaration_print import print_response, printable
@@ -26,6 +28,7 @@ MAX_PAGE = 100_000  # a page number past any real queue: bigger ones would overf
 MAX_WAITING_HOURS = 24 * 365 * 10
 QUEUE_STATES = (workflow.SUBMITTED, workflow.REVIEWING)
 SHOWN_ITEMS = 500
+DECIDED_TODAY = "decided_today"
 
 
 class ReviewView(BaseView):
@@ -44,6 +47,11 @@ class ReviewView(BaseView):
         status = args.get("status") or "open"
         if status == "open":
             query = query.where(Declaration.status.in_(QUEUE_STATES))
+        elif status == DECIDED_TODAY:  # the home page's 今日已办: this reviewer's decisions
+            today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+            query = query.where(Declaration.status.in_(workflow.DECIDED),
+                                Declaration.reviewer_id == g.user.id,
+                                Declaration.decided_at >= today)
         elif status in workflow.STATUS_NAMES:
             query = query.where(Declaration.status == status)
         if args.get("business") in BUSINESSES:
@@ -69,21 +77,29 @@ class ReviewView(BaseView):
 
     @expose("/<int:pk>/")
     @has_access
-    def detail(self, pk):
+    def detail(self, pk, opinion_error=None):
         declaration = self._load(pk)
         business = BUSINESSES.get(declaration.business_code)
+        items = self._items(declaration, business)
+        compared = changes.compare(declaration, [item for item, _ in items])
+        unit_business = business is not None and business.subject == "unit"
         return self.render_template(
             "review/detail.html", d=declaration, business=business,
-            items=self._items(declaration, business),
-            declared=facts(business, declaration.payload, load_choices())
-            if business and declaration.payload else [],
+            items=items, changes=compared,
+            by_item={c.item_id: c for c in compared if c.item_id is not None},
+            declared=shown_facts(business, declaration.payload, load_choices())
+            if unit_business and not compared and declaration.payload else [],
+            report=_import_report(declaration),
+            summary=summary(declaration) if business else None,
             checklist=materials.checklist(declaration) if business else [],
             mine=declaration.reviewer_id == g.user.id,
             may_release=commands.may_release(declaration, g.user),
             can_print=printable(declaration, official_only=False),
             phone=_phone_change(declaration),
+            opinion_error=opinion_error, opinion_limit=commands.OPINION_LIMIT,
+            typed_opinion=request.form.get("opinion", "") if opinion_error else "",
             status_names=workflow.STATUS_NAMES, item_names=workflow.ITEM_STATUS_NAMES,
-            event_names=workflow.EVENT_NAMES)
+            event_names=EVENT_NAMES)
 
     @expose("/<int:pk>/materials/<int:material_id>")
     @has_access
@@ -133,8 +149,13 @@ class ReviewView(BaseView):
             elif action == "release":
                 commands.release(declaration, g.user)
             elif action == "decide":
-                commands.decide(declaration, g.user, self._results(declaration),
-                                request.form.get("opinion", "").strip())
+                opinion = request.form.get("opinion", "").strip()
+                if len(opinion) > commands.OPINION_LIMIT:
+                    # Stay on the page with what was typed, the field marked: nothing decided.
+                    return self.detail(pk, opinion_error=__(
+                        "审核意见最多%(limit)s个字，当前%(n)s个字，请精简后再提交",
+                        limit=commands.OPINION_LIMIT, n=len(opinion))), 400
+                commands.decide(declaration, g.user, self._results(declaration), opinion)
             else:
                 abort(404)
         except DomainError as refused:
@@ -177,7 +198,7 @@ class ReviewView(BaseView):
         shown = db.session.scalars(
             select(DeclarationItem).where(DeclarationItem.declaration_id == declaration.id)
             .order_by(DeclarationItem.seq).limit(SHOWN_ITEMS)).all()
-        return [(item, facts(business, item.payload, choices)) for item in shown]
+        return [(item, shown_facts(business, item.payload, choices)) for item in shown]
 
 
 def _refused_by_number(declaration, text: str) -> set[int]:
@@ -194,6 +215,18 @@ def _refused_by_number(declaration, text: str) -> set[int]:
         raise Invalid(f"不通过人员名单中有{len(malformed) + len(absent)}个号码不是本申报的"
                       f"社会保障号码：{listed}{more}。请核对后重新提交，本次未作任何审核。")
     return {item_id for n in numbers for item_id in items[n]}
+
+
+def _import_report(declaration) -> list[tuple[str, object]]:
+    """A batch's import, labelled: the file, when, rows read, imported and failed (the
+    report's storage key of the error workbook is the system's, not the reviewer's)."""
+    report = (declaration.payload or {}).get("import") if declaration.batch else None
+    if not report:
+        return []
+    return [("导入文件", report.get("filename", "")),
+            ("导入时间", str(report.get("at", "")).replace("T", " ")[:16]),
+            ("文件行数", report.get("rows", "")), ("导入成功", report.get("good", "")),
+            ("导入失败", report.get("bad", ""))]
 
 
 def _phone_change(declaration) -> dict | None:

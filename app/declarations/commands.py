@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
-from app.declarations import effects, person_facts, phone_change, unfinished
+from app.declarations import changes, effects, person_facts, phone_change, unfinished
 from app.declarations import verdicts as verdicts_of
 from app.declarations.choices import load_choices
 from app.declarations.serial import next_serial
@@ -21,6 +21,7 @@ from rules import workflow
 from rules.errors import RuleError
 
 MAX_ID = 2**31 - 1  # Declaration.id is a 32-bit Integer
+OPINION_LIMIT = 500  # part "see": an opinion is read in lists (待办) and on the form
 
 
 class Conflict(DomainError):
@@ -144,6 +145,7 @@ def auto_review(declaration: Declaration) -> Declaration:
     declaration.auto_decided, declaration.decision_rule = True, rule
     declaration.decided_at = datetime.now()
     if name == "auto_approve":
+        changes.record(declaration, items)  # part "see": old facts kept for old → new
         effects.apply(business, declaration, items)
     else:
         declaration.returned, declaration.return_reason = True, "；".join(refusals.values())
@@ -197,7 +199,8 @@ def void(declaration, user) -> Declaration:
 def reopen(declaration, user) -> Declaration:
     """A rejected declaration back to 待办: editable, 回退标志 and reason kept."""
     _fire(declaration, "reopen", workflow.EMPLOYER, user)
-    declaration.read = True
+    # part "see": the opinion was the earlier decision's (its event keeps it in the timeline).
+    declaration.read, declaration.opinion = True, None
     for item in declaration.items:
         item.status, item.result_message = "pending", None
     return _commit(declaration)
@@ -240,6 +243,8 @@ def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> De
     name = workflow.decision_for(verdicts)
     if name != "approve" and not (opinion or "").strip():
         raise Invalid("审核不通过时必须填写审核意见")
+    if len(opinion or "") > OPINION_LIMIT:  # part "see"
+        raise Invalid(f"审核意见最多{OPINION_LIMIT}个字")
     if name != "reject":
         _recheck(declaration, business, [i for i in items if results[i.id]])
     _fire(declaration, name, workflow.REVIEWER, user, message=opinion)
@@ -249,7 +254,9 @@ def decide(declaration, user, results: dict[int, bool], opinion: str = "") -> De
     if name == "reject":
         declaration.returned, declaration.return_reason = True, opinion
     else:  # a rejected unit business (no items) must not change the unit
-        effects.apply(business, declaration, [i for i in items if i.status == "approved"])
+        approved = [i for i in items if i.status == "approved"]
+        changes.record(declaration, approved)  # part "see": old facts kept for old → new
+        effects.apply(business, declaration, approved)
     return _commit(declaration)
 
 

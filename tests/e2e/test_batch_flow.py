@@ -63,6 +63,8 @@ def test_batch_enrollment_by_excel_with_partial_review(live_server, page, tmp_pa
         page.click(f"#upload-{kind}")
     page.click("#to-check")
     page.click("#act-submit")
+    page.click("#confirm-submit-ok")  # 提交 asks first
+    page.wait_for_load_state("networkidle")
     serial = page.inner_text(".panel-title").split("·")[-1].strip()
     log_out(page, live_server)
 

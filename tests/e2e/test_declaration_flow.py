@@ -96,6 +96,7 @@ def through_submission(page, tmp_path, seq, name) -> str:
     assert "missing-materials" not in page.content()
     serial = re.search(r"SB\d{14}", page.locator(".panel-title").inner_text()).group(0)
     page.click("#act-submit")
+    page.click("#confirm-submit-ok")  # 提交 asks first
     page.wait_for_load_state("networkidle")
     return serial
 
