@@ -36,7 +36,8 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     default_view = "new"
     role_access = {EMPLOYER: PERMISSIONS}
     method_permission_name = {"new": "new", "edit": "edit", "materials": "materials",
-                              "material_file": "materials", "check": "check", "act": "act",
+                              "material_file": "materials",
+                              "material_delete": "materials", "check": "check", "act": "act",
                               "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS,
                               **PHONE_PERMISSIONS}
 
@@ -80,8 +81,10 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             try:
                 if upload is None or not upload.filename:
                     raise DomainError(__("请选择要上传的文件"))
-                materials.upload(declaration, g.user, request.form.get("material_type", ""),
-                                 upload.filename, upload.read())
+                form = request.form
+                materials.upload(declaration, g.user, form.get("material_type", ""),
+                                 upload.filename, upload.read(), pages=form.get("pages"),
+                                 remark=form.get("remark"), replaces=form.get("replaces"))
                 flash(__("材料已上传"), "success")
             except DomainError as refused:
                 db.session.rollback()
@@ -96,6 +99,19 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     @has_access
     def material_file(self, pk, material_id):
         return material_response(self._load(pk), material_id)
+
+    @expose("/<int:pk>/materials/<int:material_id>/delete/", methods=["POST"])
+    @has_access
+    def material_delete(self, pk, material_id):
+        """删除 one file of a type that may hold several; the others stay."""
+        declaration = self._load(pk)
+        try:
+            materials.remove(declaration, g.user, material_id)
+            flash(__("材料已删除"), "success")
+        except DomainError as refused:
+            db.session.rollback()
+            flash(refused.message, "danger")
+        return redirect(self._url("materials", declaration))
 
     @expose("/<int:pk>/check/")
     @has_access
