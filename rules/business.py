@@ -7,7 +7,7 @@ Pure data and pure checks: no Flask, no database.
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 
-from rules import back_payment, wage_base
+from rules import back_payment, wage_base, work_start
 from rules import business_checks as checks
 from rules.errors import RuleError
 from rules.fields import Field, clean
@@ -135,7 +135,8 @@ BUSINESSES = {b.code: b for b in (
             Field("back_pay", "追溯补缴", "flag", required=False),
         ),
         materials=(ID_CARD, CONTRACT, OTHER_PROOF),
-        checks=(checks.person_matches_id, checks.enrollment_month, checks.below_retirement_age),
+        checks=(checks.person_matches_id, checks.enrollment_month, checks.below_retirement_age,
+                work_start.first_work_month),
     ),
     Business(
         "C2", "在职减员", SOCIAL, person_source="staff", batch=True, effect="reduce",
@@ -217,6 +218,7 @@ BUSINESSES = {b.code: b for b in (
     Business(
         "C5", "社会保险费补缴申报", SOCIAL, person_source="staff", batch=True,
         effect="back_pay", insurance_scope=("110", "210", "310", "410"),
+        print_form="back_pay_application",
         description="为本单位在职人员补缴本单位参保期间未缴的月份：按各月费率和当年缴费基数上下限计算，"
                     "逐月计收滞纳金。",
         fields=(ID, NAME,

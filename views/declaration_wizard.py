@@ -21,6 +21,7 @@ from rules.business import BUSINESSES, Business
 from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
 from views.declaration_forms import fill, form_for, payload_of
 from views.declaration_print import print_response, printable
+from views.notice_steps import NOTICE_PERMISSIONS, NOTICES, NoticeSteps
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
 
 STAFF_DROPDOWN_LIMIT = 1000
@@ -29,7 +30,7 @@ PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "
                "can_print", "can_batch"}
 
 
-class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
+class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, BaseView):
     """Steps shared by every business; ``business`` is set by ``wizard_for``."""
 
     business: Business = None
@@ -39,7 +40,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
                               "material_file": "materials",
                               "material_delete": "materials", "check": "check", "act": "act",
                               "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS,
-                              **PHONE_PERMISSIONS}
+                              **PHONE_PERMISSIONS, **NOTICE_PERMISSIONS}
 
     @expose("/new/", methods=["GET", "POST"])
     @has_access
@@ -274,6 +275,8 @@ def wizard_for(business: Business) -> type:
         "business": business,
         "route_base": f"/declare/{business.code.lower()}",
         "class_permission_name": f"Declare{business.code}",
+        # A business with a 注意事项 opens on it (views/notice_steps.py).
+        "default_view": "notice" if business.code in NOTICES else "new",
     })
 
 
