@@ -1,7 +1,7 @@
 """The business registry: every 业务 declared once (FEATURES.md C1–C21).
 
 Wizards, batch import, review pages, queries and printing read a ``Business``; adding one is
-an entry here plus its effect function (registered by name in ``app/declarations/effects``).
+an entry here plus its effect function (registered by name in the family modules of ``app/declarations/effects/``).
 Pure data and pure checks: no Flask, no database.
 """
 from dataclasses import dataclass, field as dc_field

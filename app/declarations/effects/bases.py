@@ -1,0 +1,178 @@
+"""Effects of the bases and back-payment family: C3 缴费基数申报, C4 撤销工资申报, C5 补缴."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+
+from app.declarations import base_declaration, guards
+from app.declarations.effects import effect
+from app.errors import Invalid
+from app.extensions import db
+from models.contribution import Contribution
+from models.declaration import Declaration, DeclarationItem
+from models.person import ContributionBase, Person
+from rules import back_payment, wage_base
+from rules.months import month_range
+
+
+@effect("set_bases")
+def set_bases(declaration, items):
+    """C3: each approved person's base of the year = declared wage clamped by the year's floor
+    and cap; the base it replaces is kept in ``previous_base`` (and the wage and declaration it
+    came from in the item's payload) for C4. Then the year's unpaid months are recomputed."""
+    unit_id, table = declaration.unit_id, ContributionBase.__table__
+    ids = base_declaration.person_ids(i.id_number for i in items)
+    by_year: dict[int, dict] = {}
+    for item in items:
+        item.person_id = ids.get(item.id_number)
+        if item.person_id is None:
+            raise Invalid(f"未找到人员{item.name}（{item.id_number}）的参保信息")
+        by_year.setdefault(int(item.payload["year"]), {})[item.person_id] = item
+    limits = base_declaration.require_limits(by_year)
+    rates = base_declaration.unit_rates(unit_id)
+    for year, rows in by_year.items():
+        current = {}
+        for pids in base_declaration.chunked(rows):
+            current.update((pid, (row_id, base, declared, declaration_id))
+                           for row_id, pid, base, declared, declaration_id in db.session.execute(
+                               select(table.c.id, table.c.person_id, table.c.base,
+                                      table.c.declared_wage, table.c.declaration_id)
+                               .where(table.c.unit_id == unit_id, table.c.year == year,
+                                      table.c.person_id.in_(pids))))
+        updates, inserts = [], []
+        for pid, item in rows.items():
+            old = current.get(pid)
+            change = wage_base.change_base(item.payload["declared_wage"], *limits[year],
+                                           old[1:] if old else None)
+            values = dict(declared_wage=change.declared_wage, base=change.base,
+                          previous_base=change.previous_base, declaration_id=declaration.id)
+            if old:
+                updates.append(dict(values, row_id=old[0]))
+            else:
+                inserts.append(dict(values, person_id=pid, unit_id=unit_id, year=year))
+            item.payload = {**item.payload, "base": str(change.base), "clamped": change.clamped,
+                            "previous_declared_wage": _text_or_none(change.previous_declared_wage),
+                            "previous_declaration_id": change.previous_declaration_id}
+            message = wage_base.result_message(change)
+            item.result_message = (f"{item.result_message}；{message}" if item.result_message
+                                   else message)
+        if updates:
+            db.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
+        if inserts:
+            db.session.execute(insert(table), inserts)
+        base_declaration.recompute_year(unit_id, declaration.id, year, rates)
+        base_declaration.refresh_unit_totals(unit_id, month_range(year * 100 + 1, year * 100 + 12))
+
+
+@effect("revoke_bases")
+def revoke_bases(declaration, items):
+    """C4: the named C3 undone. Every base row it wrote gets its previous base back (deleted
+    when it had none), the year's unpaid months are recomputed from the base now in force, and
+    the C3's timeline records the revocation (the once-per-year guard reads that event)."""
+    unit_id, table = declaration.unit_id, ContributionBase.__table__
+    serial_no = str((declaration.payload or {}).get("serial_no") or "")
+    reason = guards.revocation_refusal(unit_id, serial_no, except_declaration=declaration.id)
+    if reason:
+        raise Invalid(reason)
+    c3 = db.session.scalar(select(Declaration).where(Declaration.serial_no == serial_no))
+    item_table = DeclarationItem.__table__
+    db.session.execute(  # items of older data may lack the person: the recompute needs it
+        update(item_table)
+        .where(item_table.c.declaration_id == c3.id, item_table.c.person_id.is_(None))
+        .values(person_id=select(Person.id).where(Person.id_number == item_table.c.id_number)
+                .scalar_subquery()))
+    years = sorted(db.session.scalars(
+        select(table.c.year).where(table.c.declaration_id == c3.id).distinct()))
+    known = [dict(pid=pid, y=int(p["year"]), wage=Decimal(str(p["previous_declared_wage"])),
+                  earlier=p.get("previous_declaration_id"))
+             for pid, p in db.session.execute(
+                 select(DeclarationItem.person_id, DeclarationItem.payload)
+                 .where(DeclarationItem.declaration_id == c3.id,
+                        DeclarationItem.status == "approved"))
+             if pid is not None and (p or {}).get("previous_declared_wage") is not None
+             and p.get("year") is not None]
+    restorable = [table.c.unit_id == unit_id, table.c.declaration_id == c3.id,
+                  table.c.previous_base.is_not(None)]
+    restored = db.session.scalar(select(func.count()).select_from(table).where(*restorable))
+    if known:
+        db.session.execute(
+            update(table).where(table.c.person_id == bindparam("pid"),
+                                table.c.year == bindparam("y"), *restorable)
+            .values(base=table.c.previous_base, declared_wage=bindparam("wage"),
+                    declaration_id=bindparam("earlier"), previous_base=None), known)
+    # Rows written before the previous wage was kept: the previous base is all there is.
+    db.session.execute(
+        update(table).where(*restorable)
+        .values(base=table.c.previous_base, declared_wage=table.c.previous_base,
+                declaration_id=None, previous_base=None))
+    deleted = db.session.execute(
+        delete(table).where(table.c.unit_id == unit_id, table.c.declaration_id == c3.id)
+    ).rowcount
+    rates = base_declaration.unit_rates(unit_id)
+    for year in years:
+        base_declaration.recompute_year(unit_id, c3.id, year, rates)
+        base_declaration.refresh_unit_totals(unit_id, month_range(year * 100 + 1, year * 100 + 12))
+    base_declaration.record_event(c3.id, c3.status, base_declaration.REVOKED,
+                                  wage_base.revoked_message(declaration.serial_no))
+    declaration.payload = {**(declaration.payload or {}), "revoked_declaration_id": c3.id,
+                           "years": years, "restored": restored, "deleted": deleted}
+
+
+@effect("back_pay")
+def back_pay(declaration, items):
+    """C5: one ledger row per month and 险种 marked 补缴, with that month's rates, the base
+    clamped by the month's year and the late fee up to today; a month already in the ledger
+    unpaid is updated to the back-pay amounts. The guard is checked again: a month may have
+    been paid since the row was submitted."""
+    unit_id, today, table = declaration.unit_id, date.today(), Contribution.__table__
+    refusals = guards.back_pay_months(unit_id, [i.payload for i in items], today,
+                                      declaration.id)
+    if refusals:
+        index, (_field, reason) = min(refusals.items())
+        raise Invalid(f"{items[index].name}（{items[index].id_number}）：{reason}")
+    ids = base_declaration.person_ids(i.id_number for i in items)
+    rows = []
+    for item in items:
+        p = item.payload
+        item.person_id = ids[item.id_number]
+        rows.append((item, back_payment.months_of(int(p["start_month"]), int(p["end_month"])),
+                     p["insurances"].split(",")))
+    limits = base_declaration.require_limits({m // 100 for _, months, _ in rows for m in months})
+    rates = base_declaration.unit_rates(unit_id)
+    first, last = min(r[1][0] for r in rows), max(r[1][-1] for r in rows)
+    existing = {}
+    for pids in base_declaration.chunked(ids.values()):
+        found = db.session.execute(
+            select(table.c.id, table.c.person_id, table.c.insurance_id, table.c.month)
+            .where(table.c.unit_id == unit_id, table.c.person_id.in_(pids),
+                   table.c.paid.is_(False), table.c.month.between(first, last)))
+        existing.update(((pid, ins, month), row_id) for row_id, pid, ins, month in found)
+    updates, inserts, touched = [], [], set()
+    for item, months, codes in rows:
+        lines = back_payment.lines(months, codes, item.payload["base"], limits, rates.at, today)
+        for line in lines:
+            values = dict(base=line.base, unit_amount=line.unit_amount,
+                          personal_amount=line.personal_amount, late_fee=line.late_fee,
+                          back_payment=True, declaration_id=declaration.id)
+            key = (item.person_id, rates.ids[line.code], line.month)
+            if key in existing:
+                updates.append(dict(values, row_id=existing[key]))
+            else:
+                inserts.append(dict(values, person_id=key[0], unit_id=unit_id,
+                                    insurance_id=key[1], month=line.month, paid=False))
+            touched.add(line.month)
+        due = sum((line.unit_amount + line.personal_amount for line in lines), Decimal("0.00"))
+        fee = sum((line.late_fee for line in lines), Decimal("0.00"))
+        message = (f"补缴{len(months)}个月，应缴{due}元，滞纳金{fee}元（计至{today:%Y-%m-%d}，"
+                   "按实际缴费日重算）")
+        item.result_message = (f"{item.result_message}；{message}" if item.result_message
+                               else message)
+    if updates:
+        db.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
+    if inserts:
+        db.session.execute(insert(table), inserts)
+    base_declaration.refresh_unit_totals(unit_id, touched)
+
+
+def _text_or_none(value):
+    return None if value is None else str(value)
