@@ -23,6 +23,8 @@ from views.declaration_forms import fill, form_for, payload_of
 from views.declaration_print import print_response, printable
 from views.notice_steps import NOTICE_PERMISSIONS, NOTICES, NoticeSteps
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
+from views.reduced_person_steps import REDUCED, ReducedPersonSteps
+from views.wage_totals_steps import WageTotalsSteps
 
 STAFF_DROPDOWN_LIMIT = 1000
 STAFF_CATEGORY = {"staff": "active", "retired": "retired"}
@@ -30,7 +32,8 @@ PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "
                "can_print", "can_batch"}
 
 
-class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, BaseView):
+class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, ReducedPersonSteps,
+                        WageTotalsSteps, BaseView):
     """Steps shared by every business; ``business`` is set by ``wizard_for``."""
 
     business: Business = None
@@ -185,7 +188,9 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, BaseView):
 
     def _form(self):
         names = self._linked_insurances()
-        staff = self._staff() if self.business.person_source in STAFF_CATEGORY else None
+        source = self.business.person_source
+        staff = (self._staff() if source in STAFF_CATEGORY
+                 else self.reduced_choices() if source == REDUCED else None)
         return form_for(self.business, names, staff)()
 
     def _linked_insurances(self) -> dict[str, str]:
@@ -222,7 +227,8 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, BaseView):
             fill(form, self.business, {
                 "id_number": person.id_number, "name": person.name, "gender": person.gender,
                 "birth_date": person.birth_date.isoformat(), "phone": person.phone,
-                "address": person.address,
+                "address": person.address, "hukou_place": person.hukou_place,
+                "first_work_month": person.first_work_month,
                 "retirement_category": person.retirement_category,
                 "nation": person.nation.code if person.nation else None})
             flash(__("已找到该人员的参保信息（续保），请核对后继续"), "info")
