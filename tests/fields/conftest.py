@@ -1,0 +1,1 @@
+from tests.own_database import app  # noqa: F401  (this package changes the demo city)
