@@ -31,7 +31,9 @@ def picker_numbers(page: str) -> list[str]:
 
 
 def picker_data(page: str) -> list[dict]:
-    return json.loads(re.search(r"var people = \{\};\s*(\[.*?\])\.forEach", page, re.S).group(1))
+    found = re.search(r'<script type="application/json" id="reduced-people">(.*?)</script>', page,
+                      re.S)
+    return json.loads(found.group(1))["people"]
 
 
 def facts_table(page: str) -> str:
