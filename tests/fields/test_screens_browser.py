@@ -196,6 +196,7 @@ def test_wage_totals_and_reviewer_screens(app, live, browser, shots):
             shots(page, f"{lang}-09-review-materials")
         finally:
             context.close()
+    _void(app, pk)  # one unfinished 工资申报 per unit and year: leave the year free
 
 
 def test_back_pay_application_as_a_picture(app, shots):
@@ -242,3 +243,13 @@ def _submitted_with_files(db) -> int:
                      remark="补充协议")
     commands.submit(d, employer)
     return d.id
+
+
+def _void(app, pk) -> None:
+    from app.declarations import commands
+    from app.extensions import db
+    from models.declaration import Declaration
+
+    with app.test_request_context():
+        commands.void(db.session.get(Declaration, pk), user(db, VIP))
+        db.session.remove()
