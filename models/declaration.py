@@ -83,7 +83,8 @@ class DeclarationItem(Model):
 
 
 class Material(Model):
-    """电子材料 (C22): stored content-addressed outside the web root."""
+    """电子材料 (C22): stored content-addressed outside the web root. A type may hold several
+    files (each page scanned apart); ``replaced`` marks a file taken off the declaration."""
 
     __tablename__ = "material"
     id = Column(Integer, primary_key=True)
@@ -97,6 +98,8 @@ class Material(Model):
     uploaded_by_id = Column(Integer, ForeignKey("ab_user.id"))
     uploaded_at = Column(DateTime, nullable=False, default=datetime.now)
     replaced = Column(Boolean, nullable=False, default=False)
+    pages = Column(Integer)  # 页数 the clerk states, checked by the reviewer against the file
+    remark = Column(String(200))  # 备注
 
     declaration = relationship("Declaration", back_populates="materials")
 

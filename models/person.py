@@ -22,7 +22,10 @@ class Person(Model):
     retirement_category = Column(String(10), nullable=False)
     phone = Column(String(20))
     address = Column(String(200))
-    hukou = Column(String(10))  # 城镇 | 农村
+    hukou = Column(String(10))  # 户口性质: 城镇 | 农村
+    hukou_place = Column(String(200))  # 户口所在地, as the clerk writes it (省市县 and 补充信息)
+    # 参加工作日期: the manual's forms print it as a date, always the 1st of the month
+    # (1975-09-01), so the month is the whole fact.
     first_work_month = Column(Month)
     created_at = Column(DateTime, nullable=False, default=datetime.now)
 
@@ -53,6 +56,9 @@ class Enrollment(Model):
     employment_form_id = Column(Integer, ForeignKey("employment_form.id"))
     person_category_id = Column(Integer, ForeignKey("person_category.id"))
     declaration_id = Column(Integer, ForeignKey("declaration.id"))
+    # 二级单位: the part of the unit the person works in, as the unit names it (the 济南 增员
+    # form has a free text box for it, no picker).
+    sub_unit = Column(String(100))
 
     person = relationship("Person")
     unit = relationship("Unit")

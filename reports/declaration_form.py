@@ -1,5 +1,5 @@
-"""What a declaration's printed form (增员表, 减员表, F1; 工资申报汇总表 of C3) shows: header facts
-and one row per item.
+"""What a declaration's printed form (增员表, 减员表, F1; 工资申报汇总表 of C3; 补缴申请表 of
+C5) shows: header facts and one row per item.
 
 Pure: a declaration-like object (``Declaration`` or anything with the same attributes) and the
 code tables as plain dicts go in, a template context comes out; ``load_lookups`` is the only
@@ -9,6 +9,7 @@ people, not by the system; an unknown code is printed as itself rather than drop
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from reports.back_pay_form import back_pay_context
 from rules import business as registry
 from rules import id_number
 from rules.contribution_base import CLAMPED_TO_CAP, CLAMPED_TO_FLOOR, decide_base
@@ -25,6 +26,7 @@ def N_(message: str) -> str:
 GENDERS = {"male": "男", "female": "女"}
 ITEM_RESULTS = {"pending": N_("待审核"), "approved": N_("通过"), "rejected": N_("不通过")}
 CLAMP_MARKS = {CLAMPED_TO_FLOOR: N_("按下限"), CLAMPED_TO_CAP: N_("按上限")}
+BACK_PAY_FORM = "back_pay_application"  # 补缴申请表 (C5), reports/back_pay_form.py
 # Only a decided declaration is an official record; anything else prints with a warning.
 OFFICIAL = frozenset({APPROVED, PARTIAL})
 
@@ -80,6 +82,8 @@ def declaration_context(declaration, lookups: dict, gettext=lambda s: s) -> dict
         "approved_count": sum(1 for r in rows if r["approved"]),
         **(_wage_summary(declaration, items, rows, lookups, gettext)
            if business.code == registry.WAGE_DECLARATION else {}),
+        **(back_pay_context(items, rows, lookups) if business.print_form == BACK_PAY_FORM
+           else {}),
     }
 
 

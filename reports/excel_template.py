@@ -250,10 +250,12 @@ def _example_id(birth: date, sequence: int) -> str:
 EXAMPLE_PEOPLE = (
     {"id_number": _example_id(date(1985, 3, 12), 11), "name": "张三", "gender": "male",
      "birth_date": date(1985, 3, 12), "retirement_category": "male", "new_name": "张山",
-     "phone": "13800000001", "address": "济南市历下区泉城路1号", "wage": Decimal("5000.00")},
+     "phone": "13800000001", "address": "济南市历下区泉城路1号", "wage": Decimal("5000.00"),
+     "hukou_place": "山东省济南市历下区", "first_work_month": 200709, "sub_unit": "综合部"},
     {"id_number": _example_id(date(1990, 7, 21), 22), "name": "李娜", "gender": "female",
      "birth_date": date(1990, 7, 21), "retirement_category": "female_55", "new_name": "李楠",
-     "phone": "13900000002", "address": "渭南市临渭区朝阳大街2号", "wage": Decimal("6500.50")},
+     "phone": "13900000002", "address": "渭南市临渭区朝阳大街2号", "wage": Decimal("6500.50"),
+     "hukou_place": "陕西省渭南市临渭区", "first_work_month": 201209, "sub_unit": "销售部"},
 )
 
 
@@ -289,7 +291,8 @@ def _example_value(business, field, person, i, month, flag, today, choices):
         if preferred in codes:
             return preferred
         return codes[min(i, len(codes) - 1)] if codes else None
-    if field.name in person and kind in ("id_number", "name", "date", "phone", "text", "money"):
+    if field.name in person and kind in ("id_number", "name", "date", "phone", "text", "money",
+                                         "month"):
         value = person[field.name]
         return value[:field.max_length] if isinstance(value, str) and kind == "text" else value
     if kind == "id_number":

@@ -15,7 +15,11 @@ from flask import current_app, has_app_context
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
-from reports.declaration_form import NotPrintable, declaration_context, load_lookups
+from reports.back_pay_form import load_back_pay
+from reports.declaration_form import (
+    BACK_PAY_FORM, NotPrintable, declaration_context, load_lookups,
+)
+from rules import business as registry
 
 __all__ = ["NotPrintable", "UnknownTemplate", "declaration_pdf", "load_lookups", "render_html",
            "render_pdf"]
@@ -99,8 +103,11 @@ def render_pdf(template_name: str, **context) -> bytes:
 def declaration_pdf(declaration, lookups: dict | None = None) -> bytes:
     """The business's printed form (增员表, 减员表 …) of ``declaration``; codes are printed by
     name through ``lookups`` (see ``load_lookups``, read from the database when omitted)."""
-    context = declaration_context(declaration, load_lookups() if lookups is None else lookups,
-                                  gettext)
+    lookups = load_lookups() if lookups is None else lookups
+    back_pay = registry.get(declaration.business_code).print_form == BACK_PAY_FORM
+    if back_pay and "back_pay_rate_at" not in lookups:
+        lookups = {**lookups, **load_back_pay(declaration)}  # the unit's rates and limits
+    context = declaration_context(declaration, lookups, gettext)
     return render_pdf(context.pop("template"), **context)
 
 

@@ -7,7 +7,7 @@ Pure data and pure checks: no Flask, no database.
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 
-from rules import back_payment, wage_base
+from rules import back_payment, wage_base, work_start
 from rules.checks import changes, common, enrollment as enr, medical, retirement
 from rules.errors import RuleError
 from rules.fields import Field, clean
@@ -133,9 +133,16 @@ BUSINESSES = {b.code: b for b in (
             Field("insurances", "参保险种", "insurances", help="险种代码，逗号分隔，如110,210,310"),
             Field("wage", "月缴费工资", "money"),
             Field("back_pay", "追溯补缴", "flag", required=False),
+            # Added from the 济南 manual (issue 11): last, so that files made from the earlier
+            # template, and rows filled by column position, still line up.
+            Field("hukou_place", "户口所在地", required=False, max_length=200,
+                  help="省、市、县及详细地址，如山东省济南市长清区"),
+            Field("first_work_month", "参加工作日期", "month", required=False),
+            Field("sub_unit", "二级单位", required=False, max_length=100),
         ),
         materials=(ID_CARD, CONTRACT, OTHER_PROOF),
-        checks=(enr.person_matches_id, enr.enrollment_month, enr.below_retirement_age),
+        checks=(enr.person_matches_id, enr.enrollment_month, enr.below_retirement_age,
+                work_start.first_work_month),
         registry_checks=(enr.not_insured_anywhere, common.identity_matches,
                          enr.starts_after_last_reduction),
     ),
@@ -229,6 +236,7 @@ BUSINESSES = {b.code: b for b in (
     Business(
         "C5", "社会保险费补缴申报", SOCIAL, person_source="staff", batch=True,
         effect="back_pay", insurance_scope=("110", "210", "310", "410"),
+        print_form="back_pay_application",
         description="为本单位在职人员补缴本单位参保期间未缴的月份：按各月费率和当年缴费基数上下限计算，"
                     "逐月计收滞纳金。",
         fields=(ID, NAME,

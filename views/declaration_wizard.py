@@ -23,7 +23,10 @@ from views.batch_steps import BATCH_PERMISSIONS, BatchSteps
 from views.declaration_confirm import QUESTIONS, confirmation_page, submitted_message
 from views.declaration_forms import fill, form_for, payload_of
 from views.declaration_print import print_response, printable
+from views.notice_steps import NOTICE_PERMISSIONS, NOTICES, NoticeSteps
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
+from views.reduced_person_steps import REDUCED, ReducedPersonSteps
+from views.wage_totals_steps import WageTotalsSteps
 
 STAFF_DROPDOWN_LIMIT = 1000
 STAFF_CATEGORY = {"staff": "active", "retired": "retired"}
@@ -31,16 +34,18 @@ PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "
                "can_print", "can_batch"}
 
 
-class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
+class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, ReducedPersonSteps,
+                        WageTotalsSteps, BaseView):
     """Steps shared by every business; ``business`` is set by ``wizard_for``."""
 
     business: Business = None
     default_view = "new"
     role_access = {EMPLOYER: PERMISSIONS}
     method_permission_name = {"new": "new", "edit": "edit", "materials": "materials",
-                              "material_file": "materials", "check": "check", "act": "act",
+                              "material_file": "materials",
+                              "material_delete": "materials", "check": "check", "act": "act",
                               "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS,
-                              **PHONE_PERMISSIONS}
+                              **PHONE_PERMISSIONS, **NOTICE_PERMISSIONS}
 
     @expose("/new/", methods=["GET", "POST"])
     @has_access
@@ -84,8 +89,10 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             try:
                 if upload is None or not upload.filename:
                     raise DomainError(__("请选择要上传的文件"))
-                materials.upload(declaration, g.user, request.form.get("material_type", ""),
-                                 upload.filename, upload.read())
+                form = request.form
+                materials.upload(declaration, g.user, form.get("material_type", ""),
+                                 upload.filename, upload.read(), pages=form.get("pages"),
+                                 remark=form.get("remark"), replaces=form.get("replaces"))
                 flash(__("材料已上传"), "success")
             except DomainError as refused:
                 db.session.rollback()
@@ -100,6 +107,19 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
     @has_access
     def material_file(self, pk, material_id):
         return material_response(self._load(pk), material_id)
+
+    @expose("/<int:pk>/materials/<int:material_id>/delete/", methods=["POST"])
+    @has_access
+    def material_delete(self, pk, material_id):
+        """删除 one file of a type that may hold several; the others stay."""
+        declaration = self._load(pk)
+        try:
+            materials.remove(declaration, g.user, material_id)
+            flash(__("材料已删除"), "success")
+        except DomainError as refused:
+            db.session.rollback()
+            flash(refused.message, "danger")
+        return redirect(self._url("materials", declaration))
 
     @expose("/<int:pk>/check/")
     @has_access
@@ -183,11 +203,15 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
 
     def _form(self, declaration=None):
         names = self._linked_insurances()
-        staff = self._staff() if self.business.person_source in STAFF_CATEGORY else None
+        source = self.business.person_source
+        staff = self._staff() if source in STAFF_CATEGORY else None
         picks = {name: pick(self._unit().id, getattr(declaration, "id", None))
                  for name, pick in PICKS.get(self.business.code, {}).items()}
         labels = staff and {number: label for number, (_name, label) in staff.items()}
         names_of = staff and {number: name for number, (name, _label) in staff.items()}
+        if source == REDUCED and self.reduced_picker() is not None:
+            labels = self.reduced_choices()
+            names_of = {p["id_number"]: p["name"] for p in self.reduced_picker()}
         return form_for(self.business, names, labels, picks, names_of)()
 
     def _linked_insurances(self) -> dict[str, str]:
@@ -224,7 +248,8 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, BaseView):
             fill(form, self.business, {
                 "id_number": person.id_number, "name": person.name, "gender": person.gender,
                 "birth_date": person.birth_date.isoformat(), "phone": person.phone,
-                "address": person.address,
+                "address": person.address, "hukou_place": person.hukou_place,
+                "first_work_month": person.first_work_month,
                 "retirement_category": person.retirement_category,
                 "nation": person.nation.code if person.nation else None})
             flash(__("已找到该人员的参保信息（续保），请核对后继续"), "info")
@@ -282,6 +307,8 @@ def wizard_for(business: Business) -> type:
         "business": business,
         "route_base": f"/declare/{business.code.lower()}",
         "class_permission_name": f"Declare{business.code}",
+        # A business with a 注意事项 opens on it (views/notice_steps.py).
+        "default_view": "notice" if business.code in NOTICES else "new",
     })
 
 

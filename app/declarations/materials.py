@@ -2,10 +2,11 @@
 
 Each business lists its material types with 是否必扫 (``rules/business.py``). A file is accepted
 by its content (magic bytes), never by its name or the browser's content type; the bytes go to
-the content-addressed storage (``app/storage.py``) and a ``Material`` row records them.
-Uploading the same type again replaces the earlier file, which stays for the record
-(``replaced=True``). Views load the declaration with ``commands.load`` (tenancy) and call these;
-they never commit themselves.
+the content-addressed storage (``app/storage.py``) and a ``Material`` row records them with the
+页数 and 备注 the clerk states. A type holds several files (a contract scanned page by page);
+uploading adds one, ``replaces`` names the one it takes the place of, and ``remove`` takes one
+off. A file taken off stays for the record (``replaced=True``). Views load the declaration with
+``commands.load`` (tenancy) and call these; they never commit themselves.
 """
 import hashlib
 import os
@@ -25,6 +26,8 @@ from rules import workflow
 
 MAX_SIZE = 10 * 1024 * 1024  # 10 MB per file
 MAX_FILENAME = 200  # Material.filename
+MAX_PAGES = 500
+MAX_REMARK = 200  # Material.remark
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 _MAGIC = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", PDF))
@@ -40,31 +43,34 @@ def sniff(data: bytes) -> str | None:
 
 
 def upload(declaration, user, material_type: str, filename: str, data: bytes,
-           item_id=None) -> Material:
-    """Stores one file as the declaration's current material of ``material_type``.
+           item_id=None, pages=None, remark=None, replaces=None) -> Material:
+    """Adds one file to the declaration's materials of ``material_type``.
 
     Refused with ``Invalid`` unless the declaration is a draft, the type is one of the
-    business's, and the file is a non-empty jpg/png/pdf of at most 10 MB whose name, if it
-    names one of those types, agrees with its content."""
+    business's, the file is a non-empty jpg/png/pdf of at most 10 MB whose name, if it names
+    one of those types, agrees with its content, 页数 is empty or 1–500 and 备注 at most 200
+    characters. ``replaces``: the id of a current file of the same type this one takes the
+    place of (更换)."""
     business = _validate_target(declaration, user, material_type)
     item_id = _item_id(declaration, item_id)
     content_type = _validate_file(filename, data)
+    pages, remark = clean_pages(pages), clean_remark(remark)
     name = clean_filename(filename, content_type)
 
     key = storage().put(data)  # outside the transaction: a stored file without a row is harmless
     try:
-        earlier = db.session.scalars(select(Material).where(
-            Material.declaration_id == declaration.id,
-            Material.material_type == material_type,
-            Material.item_id.is_(None) if item_id is None else Material.item_id == item_id,
-            Material.replaced.is_(False))).all()
-        for old in earlier:
+        earlier = []
+        if replaces not in (None, ""):
+            old = _current(declaration, replaces)
+            if old.material_type != material_type or old.item_id != item_id:
+                raise Invalid("只能用同一类型的材料更换")
             old.replaced = True
+            earlier = [old]
         material = Material(
             declaration_id=declaration.id, item_id=item_id, material_type=material_type,
             filename=name, content_type=content_type, size=len(data), sha256=key,
             uploaded_by_id=getattr(user, "id", None), uploaded_at=datetime.now(),
-            replaced=False)
+            replaced=False, pages=pages, remark=remark)
         db.session.add(material)
         # Touching the declaration bumps its version: an upload racing a submission (or
         # another upload of the same type) loses with Conflict instead of slipping past.
@@ -75,6 +81,7 @@ def upload(declaration, user, material_type: str, filename: str, data: bytes,
                          "material_id": material.id, "material_type": material_type,
                          "name": _type_name(business, material_type), "filename": name,
                          "content_type": content_type, "size": len(data), "sha256": key,
+                         "pages": pages, "remark": remark,
                          "item_id": item_id, "replaced": [m.id for m in earlier]})
         db.session.commit()
     except StaleDataError:
@@ -86,6 +93,60 @@ def upload(declaration, user, material_type: str, filename: str, data: bytes,
     return material
 
 
+def remove(declaration, user, material_id) -> Material:
+    """Takes one current file off the draft (删除); the stored bytes and the row stay for the
+    record, marked replaced. The other files of its type are untouched."""
+    business = _validate_target(declaration, user, None)
+    try:
+        material = _current(declaration, material_id)
+        material.replaced = True
+        declaration.updated_at = datetime.now()
+        db.session.flush()
+        audit.record("material_delete", target_type="declaration",
+                     target_id=declaration.serial_no, user=user, detail={
+                         "material_id": material.id, "material_type": material.material_type,
+                         "name": _type_name(business, material.material_type),
+                         "filename": material.filename, "item_id": material.item_id})
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict() from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return material
+
+
+def clean_pages(raw) -> int | None:
+    """页数: empty (not stated) or a whole number of pages, 1–500."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGES:
+        raise Invalid(f"页数应为1到{MAX_PAGES}之间的整数")
+    return int(text)
+
+
+def clean_remark(raw) -> str | None:
+    """备注: printable text of at most 200 characters; empty is None."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(raw or "")).split())
+    if len(text) > MAX_REMARK:
+        raise Invalid(f"备注不能超过{MAX_REMARK}个字符")
+    return text or None
+
+
+def _current(declaration, material_id) -> Material:
+    try:
+        material_id = int(material_id)
+    except (TypeError, ValueError):
+        material_id = None
+    material = db.session.get(Material, material_id) if material_id else None
+    if (material is None or material.declaration_id != declaration.id
+            or material.replaced):
+        raise NotFound("材料不存在或已删除")
+    return material
+
+
 def materials_of(declaration) -> list[Material]:
     """The declaration's current materials (replaced ones left out), oldest first."""
     return list(db.session.scalars(select(Material).where(
@@ -94,15 +155,20 @@ def materials_of(declaration) -> list[Material]:
 
 
 def checklist(declaration) -> list[dict]:
-    """For the wizard's materials step: every type of the business, 是否必扫, and the current
-    declaration-level upload (``material`` is None while nothing is uploaded)."""
+    """For the wizard's materials step and the review page: every type of the business,
+    是否必扫, its current files oldest first (``files``), their 页数 in all (``pages``) and the
+    latest of them (``material``, None while nothing is uploaded). A type is present once one
+    file of it exists."""
     business = registry.get(declaration.business_code)
-    current = {}
+    files, latest = {}, {}
     for m in materials_of(declaration):
-        if m.item_id is None or m.material_type not in current:
-            current[m.material_type] = m
+        files.setdefault(m.material_type, []).append(m)
+        if m.item_id is None or m.material_type not in latest:
+            latest[m.material_type] = m
     return [{"code": t.code, "name": t.name, "required": t.required,
-             "material": current.get(t.code)} for t in business.materials]
+             "material": latest.get(t.code), "files": files.get(t.code, []),
+             "pages": sum(m.pages or 0 for m in files.get(t.code, []))}
+            for t in business.materials]
 
 
 def read(material: Material) -> tuple[bytes, str, str]:
@@ -141,12 +207,16 @@ def clean_filename(filename: str | None, content_type: str) -> str:
 
 
 def _validate_target(declaration, user, material_type):
+    """The business, once the user may change this draft's materials (of ``material_type``;
+    None: any of its types)."""
     unit_id = getattr(user, "unit_id", None)
     if unit_id is not None and unit_id != declaration.unit_id:
         raise NotFound("申报不存在")
     if declaration.status != workflow.DRAFT:
-        raise Invalid("材料只能在提交前上传或更换")
+        raise Invalid("材料只能在提交前上传或更换" if material_type else "材料只能在提交前删除")
     business = registry.get(declaration.business_code)
+    if material_type is None:
+        return business
     if material_type not in {t.code for t in business.materials}:
         raise Invalid(f"“{business.name}”业务没有这种材料类型")
     return business

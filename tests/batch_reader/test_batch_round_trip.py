@@ -53,9 +53,10 @@ def rows(draw):
     spaced = draw(st.booleans())
     cells = [number, f"  {name}\u3000" if spaced else name, "女", born, "01", "female55",
              "13912345678", None, "01", "01", "11", month, insurances,
-             float(wage) if draw(st.booleans()) else str(wage), "是"]
+             float(wage) if draw(st.booleans()) else str(wage), "是", None, None, None]
     expected = dict(zip(NAMES, [number, name, "女", born_read, "01", "female55", "13912345678",
-                                None, "01", "01", "11", month_read, insurances, wage, "是"],
+                                None, "01", "01", "11", month_read, insurances, wage, "是",
+                                None, None, None],
                         strict=True))
     return cells, expected
 

@@ -129,7 +129,8 @@ def c1_row(rng: random.Random) -> list:
     return [number, chinese_name(rng), "男" if int(number[16]) % 2 else "女",
             f"{number[6:10]}-{number[10:12]}-{number[12:14]}", "01", "male60",
             f"13{rng.randint(0, 999_999_999):09d}", "济南市历下区泉城路1号", "01", "01", "11",
-            "2026-11", "110,210,310,410,510", rng.choice([4500, 6000.5, 8123.45]), "否"]
+            "2026-11", "110,210,310,410,510", rng.choice([4500, 6000.5, 8123.45]), "否",
+            "山东省济南市历下区", "2010-07", "一车间"]
 
 
 def ole_file(*streams: str) -> bytes:

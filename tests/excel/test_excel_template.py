@@ -184,6 +184,7 @@ def test_prefilled_enrollment_round_trips():
         "phone": "13800000001", "address": "济南市历下区", "employment_form": "02",
         "person_category": "01", "add_reason": "13", "start_month": 202610,
         "insurances": "110,210,310", "wage": Decimal("6543.21"), "back_pay": True,
+        "hukou_place": "山东省济南市历下区", "first_work_month": 200807, "sub_unit": "一车间",
     }
     data = template_workbook(business, CHOICES, [person, {"id_number": "1", "name": None}])
     ws = load(data).worksheets[0]

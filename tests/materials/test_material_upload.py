@@ -168,7 +168,7 @@ def test_replacing_keeps_the_old_file_as_replaced(db, employer, draft):
     assert commands.missing_materials(draft) == ["身份证复印件", "劳动合同"]
     first = materials.upload(draft, employer, "id_card", "旧.png", PNG)
     assert commands.missing_materials(draft) == ["劳动合同"]
-    newer = materials.upload(draft, employer, "id_card", "新.jpg", JPEG)
+    newer = materials.upload(draft, employer, "id_card", "新.jpg", JPEG, replaces=first.id)
     db.session.refresh(first)
     assert first.replaced is True and newer.replaced is False
     assert [m.id for m in materials.materials_of(draft)] == [newer.id]

@@ -32,7 +32,8 @@ def enroll(declaration, items):
                 start_month=p["start_month"], declaration_id=declaration.id,
                 add_reason_id=codes["change_reason"].get(p.get("add_reason")),
                 employment_form_id=codes["employment_form"].get(p.get("employment_form")),
-                person_category_id=codes["person_category"].get(p.get("person_category"))))
+                person_category_id=codes["person_category"].get(p.get("person_category")),
+                sub_unit=p.get("sub_unit") or None))
         bases.append((person_id, p["start_month"] // 100, Decimal(str(p["wage"]))))
     bulk.insert_many(Enrollment.__table__, enrollments)
     _set_bases(declaration, bases)
@@ -106,7 +107,9 @@ def _upsert_persons(items, codes) -> dict[str, int]:
         p = item.payload
         values = dict(name=p["name"], phone=p.get("phone"), address=p.get("address"),
                       retirement_category=p["retirement_category"],
-                      nation_id=codes["nation"].get(p.get("nation")))
+                      nation_id=codes["nation"].get(p.get("nation")),
+                      hukou_place=p.get("hukou_place") or None,
+                      first_work_month=_month_or_none(p.get("first_work_month")))
         if item.id_number in known:
             # 续保: the registry's name, gender, birth date and category stand (the checks made
             # the row agree with them); contact facts fill only what it lacks — a change of
@@ -162,3 +165,8 @@ def _set_bases(declaration, bases) -> None:
                          declared_wage=decision.declared, base=decision.base,
                          declaration_id=declaration.id))
     bulk.insert_many(ContributionBase.__table__, rows)
+
+
+def _month_or_none(value) -> int | None:
+    """A payload's month (int when cleaned, text when stored by an older import)."""
+    return int(value) if value not in (None, "") else None
