@@ -2,7 +2,7 @@
 material.pages and material.remark (页数, 备注 of each uploaded file).
 
 Revision ID: e5b7c9d1f3a2
-Revises: d8f2b4c6a1e3
+Revises: f1d3a5c7e9b2
 Create Date: 2026-12-07 04:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "e5b7c9d1f3a2"
-down_revision = "d8f2b4c6a1e3"
+down_revision = "f1d3a5c7e9b2"
 branch_labels = None
 depends_on = None
 
