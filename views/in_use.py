@@ -33,6 +33,7 @@ TABLES = {
     "unit": _("参保单位"),
     "declaration": _("申报"),
     "declaration_item": _("申报"),
+    "unfinished_person": _("申报"),  # a unit's unfinished declarations hold their people
     "contribution_base": _("缴费基数"),
     "bill": _("缴费单据"),
     "certificate": _("参保证明"),
