@@ -7,7 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as __
 from sqlalchemy import func, or_, select
 
-from app.declarations import changes, commands, materials, phone_change
+from app.declarations import changes, commands, materials, person_facts, phone_change
 from app.declarations.choices import load_choices
 from app.declarations.cost_summary import summary
 from app.declarations.display import facts
@@ -82,10 +82,14 @@ class ReviewView(BaseView):
         business = BUSINESSES.get(declaration.business_code)
         items = self._items(declaration, business)
         compared = changes.compare(declaration, [item for item, _ in items])
+        # What the registry checks find now (they run again on approval): undecided only.
+        found = (person_facts.findings(declaration, business, [item for item, _ in items])
+                 if business and declaration.status in (workflow.SUBMITTED, workflow.REVIEWING)
+                 else {})
         unit_business = business is not None and business.subject == "unit"
         return self.render_template(
             "review/detail.html", d=declaration, business=business,
-            items=items, changes=compared,
+            items=items, changes=compared, findings=found,
             by_item={c.item_id: c for c in compared if c.item_id is not None},
             declared=shown_facts(business, declaration.payload, load_choices())
             if unit_business and not compared and declaration.payload else [],
