@@ -3,6 +3,7 @@ rows, re-import, dropping rows, and the 导入失败/审核失败人员列表 wo
 DeclarationWizard; every route answers 404 for a business the registry marks not batch."""
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
+from flask_babel import get_locale
 from flask_babel import gettext as __
 from sqlalchemy import delete, select
 
@@ -153,6 +154,7 @@ class BatchSteps:
             "unit_id": self._unit().id, "business_code": self.business.code,
             "user_id": g.user.id, "file_key": storage().put(data), "filename": filename,
             "declaration_id": declaration.id if declaration is not None else None,
+            "locale": str(get_locale() or ""),
         }, unit_id=self._unit().id, user_id=g.user.id)
         done = url_for(f"{type(self).__name__}.batch_job", job_id=row.id)
         return redirect(url_for("JobView.page", job_id=row.id, next=done))

@@ -264,6 +264,7 @@ DOMAIN_MESSAGES = (
     lazy_gettext("未找到人员%(name)s（%(id_number)s）的参保信息"),
     lazy_gettext("补缴%(months)s个月，应缴%(due)s元，滞纳金%(fee)s元（计至%(today)s，按实际缴费日重算）"),
     lazy_gettext("已登记居民医疗保险自%(month)s年%(month_2)s月停保（%(reason)s）"),
+    lazy_gettext("居民医疗停保已登记%(items)s人"),
     # app/declarations/guards.py
     lazy_gettext("该人员已有未办结的%(name)s申报（流水号%(serial)s），请先办结或作废"),
     lazy_gettext("该人员已在本单位参保，不能重复增员"),

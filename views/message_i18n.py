@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import force_locale, get_locale, gettext
+from markupsafe import Markup
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -130,18 +131,16 @@ def translate(text) -> str:
 
 
 def request_language() -> str:
-    """The language a JSON client asked for: ``_l_``, the session's choice, Accept-Language."""
-    languages = current_app.config.get("LANGUAGES") or {"zh": {}}
+    """The language a JSON client asked for: ``_l_``, the session's choice (a browser's, as its
+    pages show), then Accept-Language (an API client's, which keeps no session)."""
+    languages = list(current_app.config.get("LANGUAGES") or ["zh"])
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
     if not has_request_context():
         return default
-    asked = request.args.get("_l_")
-    if asked in languages:
-        return asked
-    chosen = session.get("locale")
-    if chosen in languages and "Accept-Language" not in request.headers:
-        return chosen
-    return request.accept_languages.best_match(list(languages)) or chosen or default
+    for chosen in (request.args.get("_l_"), session.get("locale")):
+        if chosen in languages:
+            return chosen
+    return request.accept_languages.best_match(languages) or default
 
 
 def json_message(text) -> str:
@@ -149,5 +148,12 @@ def json_message(text) -> str:
         return translate(text)
 
 
+def domain_msg(value):
+    """The template filter: markup a view built stays as it is."""
+    if isinstance(value, Markup):
+        return value
+    return translate(value)
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters["domain_msg"] = translate
+    app.jinja_env.filters["domain_msg"] = domain_msg

@@ -4,8 +4,8 @@ as a refusal, read with ``ast`` (nothing is imported or run).
 A message is a string literal or an f-string holding Chinese, used as one of:
 - an argument of an exception of the project (a class deriving from Exception, found in the
   scanned files: RuleError, DomainError, Invalid, NotFound, BatchFileError, LoginRefused …) or of
-  a call that hands a reason on (``_hold``, ``_refuse_as``, ``progress``, ``append``, an
-  exception's ``super().__init__``);
+  a call that hands a reason on (``_hold``, ``_refuse_as``, ``progress``, ``append``,
+  ``record_event``, an exception's ``super().__init__``);
 - a ``message=``/``reason=``/``detail=``/``hint=`` keyword of any call;
 - a returned value, or the value of an assignment (``reason = "…"``, ``errors["x"] = "…"``,
   ``message = "…"`` of an exception class, a module constant), also inside the tuples, lists,
@@ -24,7 +24,7 @@ ROOTS = ("rules", "app", "views")
 SKIPPED = ("app/demo/", "app/cli/", "views/domain_messages.py", "views/rule_messages.py",
            "views/fab_messages.py", "views/message_sources.py")
 GETTEXT = {"_", "__", "_l", "N_", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext"}
-HANDING_ON = {"_hold", "_refuse_as", "progress", "append", "__init__"}
+HANDING_ON = {"_hold", "_refuse_as", "progress", "append", "__init__", "record_event"}
 KEYWORDS = {"message", "reason", "detail", "hint"}
 EXCEPTION_ROOTS = {"Exception", "ValueError", "LookupError", "KeyError", "PermissionError",
                    "RuntimeError"}
