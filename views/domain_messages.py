@@ -42,9 +42,9 @@ DOMAIN_MESSAGES = (
     lazy_gettext("%(missing)s年度缴费基数上下限尚未设置，不能补缴"),
     lazy_gettext("%(label)s无%(get)s费率，不能补缴"),
     # rules/business.py
-    lazy_gettext("其他"),
     lazy_gettext("参加职工医保"),
     lazy_gettext("死亡"),
+    lazy_gettext("其他"),
     lazy_gettext("未知业务类型：%(code)s"),
     # rules/business_checks.py
     lazy_gettext("出生日期与身份证号码不符"),
@@ -129,8 +129,8 @@ DOMAIN_MESSAGES = (
     lazy_gettext("未知险种：%(code)s"),
     lazy_gettext("工伤保险费率须指定工伤风险类别（1至8）"),
     lazy_gettext("只有工伤保险费率按工伤风险类别设置"),
-    lazy_gettext("个人费率"),
     lazy_gettext("单位费率"),
+    lazy_gettext("个人费率"),
     lazy_gettext("%(label)s应为0至1之间的小数（0.16表示16%%）：%(rate)s"),
     lazy_gettext("执行终止年月%(month)s早于起始年月%(month_2)s"),
     lazy_gettext("至%(month)s"),
@@ -176,8 +176,8 @@ DOMAIN_MESSAGES = (
     lazy_gettext("新密码不能与当前密码相同"),
     # app/batch/cells.py
     lazy_gettext("身份证号码被存成了数字，可能已丢失末位或X，请将该列设为文本后重新填写"),
-    lazy_gettext("否"),
     lazy_gettext("是"),
+    lazy_gettext("否"),
     # app/batch/errors.py
     lazy_gettext("请上传本系统下载并填写好的Excel模板(.xlsx)"),
     lazy_gettext("文件已损坏或不是有效的Excel工作簿，%(upload_hint)s"),
@@ -212,12 +212,12 @@ DOMAIN_MESSAGES = (
     lazy_gettext("表格的已用区域过大（第%(rows)s行、%(column_letters)s列处仍有内容），远超“%(name)s”模板的范围（最多%(max_rows)s行、%(columns)s列），请删除模板以外单元格中的内容，或把数据复制到新下载的模板后重新上传"),
     lazy_gettext("表格中合并单元格过多（%(merged)s处），请取消合并后重新上传"),
     # app/batch/workbook.py
-    lazy_gettext("图片文件（JPEG）"),
     lazy_gettext("图片文件（PNG）"),
-    lazy_gettext("PDF文件"),
+    lazy_gettext("图片文件（JPEG）"),
     lazy_gettext("图片文件（GIF）"),
-    lazy_gettext("7z压缩包"),
+    lazy_gettext("PDF文件"),
     lazy_gettext("RAR压缩包"),
+    lazy_gettext("7z压缩包"),
     lazy_gettext("gzip压缩包"),
     lazy_gettext("图片文件（TIFF）"),
     lazy_gettext("这是旧版Excel(.xls)文件，请在Excel中另存为.xlsx后重新上传"),
@@ -242,15 +242,15 @@ DOMAIN_MESSAGES = (
     lazy_gettext("%(missing)s年度缴费基数上下限尚未设置，不能审核通过"),
     # app/declarations/choices.py
     lazy_gettext("女"),
-    lazy_gettext("险种减少"),
     lazy_gettext("险种增加"),
+    lazy_gettext("险种减少"),
     # app/declarations/commands.py
     lazy_gettext("该申报已被他人处理，请刷新后查看最新状态"),
     lazy_gettext("请先上传必扫材料：%(missing)s"),
     lazy_gettext("变更专管员手机须先用原手机接收的验证码确认"),
     lazy_gettext("第%(seq)s行：%(reason)s"),
-    lazy_gettext("%(name)s系统自动审核"),
     lazy_gettext("VIP单位自动审核"),
+    lazy_gettext("%(name)s系统自动审核"),
     lazy_gettext("同批次有人员未通过自动审核，本批次整体回退，请修改后重新提交"),
     lazy_gettext("只能退回自己受理的申报，或由系统管理员收回"),
     lazy_gettext("系统管理员收回了%(holder)s的受理"),
@@ -312,8 +312,8 @@ DOMAIN_MESSAGES = (
     lazy_gettext("任务进程异常退出（退出码%(exitcode)s）%(hint)s"),
     # app/jobs.py
     lazy_gettext("任务已中断：处理进程已停止运行（退出或服务重启），结果未保存，请重新上传或重新提交"),
-    lazy_gettext("任务执行失败：%(describe)s"),
     lazy_gettext("任务被中断"),
+    lazy_gettext("任务执行失败：%(describe)s"),
     lazy_gettext("处理所需内存超过上限（%(setting)s MB），请把文件分成几个较小的文件后重新上传"),
     # app/login.py
     lazy_gettext("用户名或密码错误"),
@@ -341,14 +341,14 @@ DOMAIN_MESSAGES = (
     # views/batch_steps.py
     lazy_gettext("（含数据）"),
     # views/declaration_wizard.py
-    lazy_gettext("导入文件"),
     lazy_gettext("申报人数"),
+    lazy_gettext("导入文件"),
     # views/review.py
     lazy_gettext("等"),
     lazy_gettext("不通过人员名单中有%(malformed)s个号码不是本申报的社会保障号码：%(listed)s%(more)s。请核对后重新提交，本次未作任何审核。"),
     # views/tasks.py
-    lazy_gettext("已办任务"),
     lazy_gettext("待办任务"),
+    lazy_gettext("已办任务"),
 )
 # END GENERATED
 

@@ -155,9 +155,9 @@ def messages_of(tree, exceptions: set[str]) -> list[tuple[int, str]]:
             for string in _held(holder):
                 template = template_of(string)
                 if template is not None:
-                    found.append((string.lineno, template))
-    found.sort()
-    return found
+                    found.append((string.lineno, string.col_offset, template))
+    found.sort(key=lambda f: f[:2])
+    return [(line, template) for line, _, template in found]
 
 
 def collect(base: Path) -> list[tuple[str, list[str]]]:
