@@ -340,10 +340,30 @@ DOMAIN_MESSAGES = (
     lazy_gettext("请选择险种"),
     # views/batch_steps.py
     lazy_gettext("（含数据）"),
+    lazy_gettext("只有未提交的批量申报可以删除人员"),
+    lazy_gettext("已删除%(n)s人"),
+    lazy_gettext("导入失败"),
+    lazy_gettext("请选择要上传的Excel文件"),
+    lazy_gettext("导入完成：成功%(good)s人，失败%(bad)s人"),
     # views/declaration_wizard.py
+    lazy_gettext("请选择要上传的文件"),
+    lazy_gettext("材料已上传"),
+    lazy_gettext("已提交，等待经办机构审核"),
+    lazy_gettext("申报已作废"),
+    lazy_gettext("已设为已读"),
+    lazy_gettext("已找到该人员的参保信息（续保），请核对后继续"),
+    lazy_gettext("该社会保障号码已登记（续保），请填写该人员的信息后继续"),
     lazy_gettext("申报人数"),
     lazy_gettext("导入文件"),
+    # views/phone_change_steps.py
+    lazy_gettext("验证码已发送至原专管员手机%(phone)s"),
+    lazy_gettext("手机变更已由原手机验证"),
     # views/review.py
+    lazy_gettext("序号"),
+    lazy_gettext("审核状态"),
+    lazy_gettext("审核结果说明"),
+    lazy_gettext("申报明细"),
+    lazy_gettext("操作成功"),
     lazy_gettext("等"),
     lazy_gettext("不通过人员名单中有%(malformed)s个号码不是本申报的社会保障号码：%(listed)s%(more)s。请核对后重新提交，本次未作任何审核。"),
     # views/tasks.py
