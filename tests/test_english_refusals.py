@@ -96,3 +96,25 @@ def test_an_import_bad_row_in_the_uploaders_language(as_user, language):
         assert cells[1] == "社会保障号码"
         assert cells[2].startswith("身份证号码") and written.startswith("身份证号码")
     assert employer.post(f"/declare/c1/{pk}/act/void/").status_code == 302  # frees the person
+
+
+def test_a_background_import_writes_its_error_workbook_in_the_uploaders_language(
+        app, as_user, monkeypatch):
+    from app import jobs
+    from views import batch_steps
+
+    monkeypatch.setattr(batch_steps, "BACKGROUND_BYTES", 0)
+    employer = in_language(as_user(ORDINARY), "en")
+    template = employer.get("/declare/c1/template.xlsx").data
+    bad = person(91, id_number="370102199001014X31")
+    response = upload(employer, "/declare/c1/batch/", filled(template, [person(90), bad]))
+    job_id = re.search(r"/jobs/([0-9a-f-]{36})/", response.headers["Location"]).group(1)
+    with app.app_context():
+        assert jobs.wait(job_id, timeout=60).status == "done"
+    landing = employer.get(f"/declare/c1/batch/job/{job_id}/").headers["Location"]
+    pk = int(re.search(r"/(\d+)/batch/", landing).group(1))
+    sheet = load_workbook(io.BytesIO(employer.get(f"/declare/c1/{pk}/errors.xlsx").data))\
+        .worksheets[0]
+    written = str(sheet.cell(row=2, column=sheet.max_column).value)
+    assert written.startswith("The ID number "), written
+    assert employer.post(f"/declare/c1/{pk}/act/void/").status_code == 302
