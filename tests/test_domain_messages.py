@@ -164,3 +164,21 @@ def test_json_messages_follow_the_client(app):
         assert json_message("账号尚未激活") == "账号尚未激活"
     with app.test_request_context("/api/v1/x?_l_=en", headers={"Accept-Language": "zh-CN"}):
         assert json_message("账号尚未激活") == "The account is not activated yet"
+
+
+def test_new_messages_are_appended_to_the_catalogues(tmp_path, monkeypatch):
+    for locale in ("zh", "en"):
+        folder = tmp_path / "translations" / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        source = ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        (folder / "messages.po").write_bytes(source.read_bytes())
+    monkeypatch.setattr(domain_messages, "ROOT", tmp_path)
+    fresh = "第%(row)s行的新消息"
+    assert domain_messages.append_to_catalogues(["%(label)s不能为空", fresh, fresh]) == \
+        {"zh": 1, "en": 1}
+    assert domain_messages.append_to_catalogues([fresh]) == {"zh": 0, "en": 0}
+    for locale, msgstr in (("zh", fresh), ("en", "")):
+        path = tmp_path / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            entry = {m.id: m for m in read_po(handle)}[fresh]
+        assert entry.string == msgstr and "python-format" in entry.flags

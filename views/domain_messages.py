@@ -12,8 +12,9 @@ message, run
 
     .venv/bin/python -m views.domain_messages --write
 
-and append the new entries' English to translations/en (and the Chinese to translations/zh).
-Without ``--write`` it only checks, printing the difference and exiting 1 when the list is out
+and append the new entries' English to translations/en (and the Chinese to translations/zh):
+``--po`` appends every declared message a catalogue lacks at its end, with its Chinese in zh and
+an empty msgstr in en for the English to be written in. Without either it only checks, printing the difference and exiting 1 when the list is out
 of date (tests/test_domain_messages.py runs the check). Nothing imports this module but the
 translator.
 """
@@ -412,8 +413,37 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
+def append_to_catalogues(messages: list[str]) -> dict[str, int]:
+    """Append the messages a catalogue lacks at its end (the files use a union merge): zh with
+    the Chinese as msgstr, en with an empty one. Returns how many each got."""
+    from babel.messages.pofile import escape, read_po
+
+    added = {}
+    for locale in ("zh", "en"):
+        path = ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            present = {m.id for m in read_po(handle) if m.id}
+        entries = []
+        for msgid in dict.fromkeys(messages):
+            if msgid not in present:
+                flag = "#, python-format\n" if re.search(r"%\(\w+\)s", msgid) else ""
+                msgstr = msgid if locale == "zh" else ""
+                entries.append(f"#: views/domain_messages.py\n{flag}msgid {escape(msgid)}\n"
+                               f"msgstr {escape(msgstr)}\n")
+        if entries:
+            text = path.read_text(encoding="utf-8")
+            text = text if text.endswith("\n") else text + "\n"
+            path.write_text(text + "\n" + "\n".join(entries), encoding="utf-8")
+        added[locale] = len(entries)
+    return added
+
+
 def main(argv: list[str]) -> int:
     path = Path(__file__)
+    if "--po" in argv:
+        added = append_to_catalogues(declared_messages())
+        print(f"appended: {added} (write the English of the new en entries, then compile)")
+        return 0
     sections = source_sections()
     expected = [text for _, texts in sections for text in texts]
     declared = declared_messages()
