@@ -76,3 +76,26 @@ def test_refusals_read_english(app, live_server, page, shots, tmp_path):
     page.goto(result)
     shots(page, "4-import-bad-row-zh")
     assert "身份证号码" in page.inner_text("#bad-rows")
+
+
+def test_a_reviewers_refusal_reads_english(app, live_server, page, shots):
+    from tests.declarations.flows import Employer, new_person_form
+    from tests.support import login
+
+    employer = app.test_client()
+    login(employer, ORDINARY)
+    pk = Employer(employer, "C1").through_submit(new_person_form(92, name="英文审核"))
+    browser_login(page, live_server, "reviewer", PASSWORDS["reviewer"])
+    page.goto(f"{live_server}/lang/en")
+    page.goto(f"{live_server}/review/{pk}/")
+    page.click("#claim")
+    page.wait_for_load_state("networkidle")
+    page.click("#reject")  # without the opinion a rejection needs
+    page.wait_for_load_state("networkidle")
+    alert = page.locator(".alert-danger").first.inner_text()
+    assert "A rejection needs a review opinion" in alert, alert
+    shots(page, "5-review-refusal-en")
+    page.fill("#opinion", "Documents incomplete")
+    page.click("#reject")
+    page.wait_for_load_state("networkidle")
+    assert not CJK.search(page.locator(".alert").first.inner_text())
