@@ -151,7 +151,8 @@ def test_chinese_is_returned_unchanged(app):
 
     with app.test_request_context("/?_l_=zh"):
         refresh()
-        for text in ("姓名不能为空；增员年月不能晚于下月", "用户名或密码错误，再错3次账号将被锁定15分钟"):
+        for text in ("姓名不能为空；增员年月不能晚于下月",
+                     "用户名或密码错误，再错3次账号将被锁定15分钟"):
             assert translate(text) == text
 
 

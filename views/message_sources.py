@@ -11,9 +11,9 @@ A message is a string literal or an f-string holding Chinese, used as one of:
   ``message = "…"`` of an exception class, a module constant), also inside the tuples, lists,
   dicts, dict comprehensions, ``a if c else b``, ``a or b``, ``a + b`` and ``{…}.get(k)`` that
   hold it; and the literals a ``for`` loop walks (``for label, rate in (("单位费率", …), …)``).
-Strings already inside a gettext call pybabel extracts, docstrings, and the CLI's and demo data's texts are not
-messages. An f-string becomes a template: each ``{expression}`` a named ``%(name)s``
-placeholder (the name taken from the expression), a literal ``%`` doubled.
+Strings already inside a gettext call pybabel extracts, docstrings, and the CLI's and demo
+data's texts are not messages. An f-string becomes a template: each ``{expression}`` a named
+``%(name)s`` placeholder (the name taken from the expression), a literal ``%`` doubled.
 """
 import ast
 import re
