@@ -28,5 +28,7 @@ def _hold(allowed: set, target: str, reason: str):
     if request.endpoint in allowed or request.endpoint is None:
         return None
     if request.path.startswith("/api/"):
-        return jsonify(message=reason), 403
+        from views.message_i18n import json_message
+
+        return jsonify(message=json_message(reason)), 403
     return redirect(url_for(target))

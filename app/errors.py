@@ -54,6 +54,9 @@ def init_app(app) -> None:
     for keys in the URL); this catches what reaches the database anyway."""
     app.register_error_handler(OverflowError, _out_of_range)
     app.register_error_handler(DataError, _data_error)
+    from views import message_i18n  # the pages show these messages in the reader's language
+
+    message_i18n.init_app(app)
 
 
 def _out_of_range(error):

@@ -4,10 +4,13 @@
 them, under the file's own headers, with "原行号" (the row number in the uploaded file) first and
 "错误原因" (every reason of the row, joined "；") last. Each cell a reason names is filled light
 red (FFC7CE) and carries that reason as a comment; reasons not tied to a column (key "" or a
-header the file lacks) appear in 错误原因 only.
+header the file lacks) appear in 错误原因 only. The reasons are written in the current locale's
+language (views/message_i18n.py: the uploader's, as the workbook is made at import time); the
+headers stay the template's, so the corrected file can be uploaded again.
 
 ``review_failures_workbook(rows)``: 序号, 社会保障号码, 姓名, 审核意见 of the persons the center
-refused. Every text goes through ``safe_cell`` (formula injection).
+refused, the opinions in the current locale's language. Every text goes through ``safe_cell``
+(formula injection).
 """
 from io import BytesIO
 
@@ -41,6 +44,8 @@ def error_workbook(business, headers: list[str], bad_rows: list[dict], notes=())
     user sees exactly what was wrong. ``notes``: reasons of the whole file, each said once in a
     row of its own above the header (the rows they refuse are not listed one by one).
     """
+    from views.message_i18n import translate
+
     by_label = {f.label: f for f in business.fields}
     wb = Workbook()
     ws = wb.active
@@ -65,7 +70,8 @@ def error_workbook(business, headers: list[str], bad_rows: list[dict], notes=())
     reason_col = len(columns)
     for r, bad in enumerate(bad_rows, start=top + 2):
         safe_cell(ws.cell(row=r, column=1), bad.get("row"))
-        values, errors = bad.get("values") or {}, bad.get("errors") or {}
+        values = bad.get("values") or {}
+        errors = {key: translate(reason) for key, reason in (bad.get("errors") or {}).items()}
         for c, header in enumerate(headers, start=2):
             value = values.get(header)
             cell = ws.cell(row=r, column=c)
@@ -99,6 +105,8 @@ def _reasons(headers, errors: dict) -> str:
 def review_failures_workbook(rows: list[dict]) -> bytes:
     """审核失败人员列表 as .xlsx bytes; rows use field names (id_number, name, opinion) or the
     headers themselves; 序号 defaults to the position (1, 2, …)."""
+    from views.message_i18n import translate
+
     wb = Workbook()
     ws = wb.active
     ws.title = REVIEW_SHEET
@@ -114,6 +122,8 @@ def review_failures_workbook(rows: list[dict]) -> bytes:
                 value = r - 1
             if c == 2 and value is not None:
                 value = str(value)
+            if c == 4 and value is not None:
+                value = translate(value)
             cell = ws.cell(row=r, column=c)
             safe_cell(cell, value)
             if c == 2:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
+from flask_babel import get_locale
 from flask_babel import gettext as __
 from sqlalchemy import delete, select
 
@@ -209,6 +210,7 @@ class BatchSteps:
             "unit_id": self._unit().id, "business_code": self.business.code,
             "user_id": g.user.id, "file_key": storage().put(data), "filename": filename,
             "declaration_id": declaration.id if declaration is not None else None,
+            "locale": str(get_locale() or ""),
         }, unit_id=self._unit().id, user_id=g.user.id)
         done = url_for(f"{type(self).__name__}.batch_job", job_id=row.id)
         return redirect(url_for("JobView.page", job_id=row.id, next=done))

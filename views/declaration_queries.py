@@ -6,6 +6,7 @@ from models.declaration import Declaration, DeclarationEvent, DeclarationItem, M
 from views.filters import DATE_RANGE
 from views.labels import code_formatter
 from views.list_view import QueryView
+from views.message_i18n import translate
 from views.payment_queries import INSURANCE_CODES
 from views.tenancy import TenantInterface
 
@@ -25,6 +26,7 @@ class DeclarationItemView(_DeclarationPart):
     list_columns = ["seq", "id_number", "name", "status", "result_message"]
     label_columns = {"seq": _("序号"), "id_number": _("社会保障号码"), "name": _("姓名"),
                      "status": _("审核结果"), "result_message": _("审核意见")}
+    formatters_columns = {"result_message": translate}
     search_columns = ["id_number", "name", "status"]
     base_order = ("seq", "asc")
 
@@ -47,7 +49,8 @@ class DeclarationEventView(_DeclarationPart):
     label_columns = {"at": _("时间"), "action": _("操作"), "from_status": _("原状态"),
                      "to_status": _("新状态"), "actor_name": _("经办人"), "message": _("说明")}
     formatters_columns = {"from_status": code_formatter("declaration.status"),
-                          "to_status": code_formatter("declaration.status")}
+                          "to_status": code_formatter("declaration.status"),
+                          "message": translate}
     search_columns = ["action", "actor_name"]
     base_order = ("at", "asc")
 
@@ -63,7 +66,8 @@ class DeclarationView(QueryView):
                       "returned", "read"]
     search_filters = {**INSURANCE_CODES["filters"], "created_at": DATE_RANGE}
     search_form_extra_fields = INSURANCE_CODES["field"]
-    formatters_columns = INSURANCE_CODES["formatter"]
+    formatters_columns = {**INSURANCE_CODES["formatter"], "return_reason": translate,
+                          "opinion": translate}
     label_columns = {
         **INSURANCE_CODES["label"], "serial_no": _("申报流水号"), "business_code": _("申报业务"),
         "item_count": _("人数"), "status": _("申报状态"), "returned": _("回退标志"),

@@ -12,6 +12,7 @@ from app import jobs
 from app.roles import EMPLOYER, REVIEWER
 from app.storage import storage
 from views.file_response import file_response
+from views.message_i18n import json_message
 from views.tenancy import tenant_unit_id
 
 
@@ -40,7 +41,8 @@ class JobView(BaseView):
         response = jsonify(
             id=row.id, kind=row.kind, status=row.status,
             status_name=str(jobs.STATUS_NAMES[row.status]), finished=row.status in jobs.FINISHED,
-            done=row.done, total=row.total, percent=jobs.percent(row), message=row.message,
+            done=row.done, total=row.total, percent=jobs.percent(row),
+            message=json_message(row.message) if row.message else row.message,
             result=row.result if row.status == jobs.DONE else None,
             result_url=self._result_url(row))
         response.headers["Cache-Control"] = "no-store"
