@@ -78,7 +78,7 @@ def test_the_collected_source_holds_the_known_refusals():
     found = {t for _, templates in collect(ROOT) for t in templates}
     for message in ("该人员已在本单位参保，不能重复增员", "%(label)s不能为空",
                     "用户名或密码错误，再错%(max_failures)s次账号将被锁定15分钟",
-                    "第%(seq)s行：%(reason)s", "身份证号码%(reason)s%(detail)s"):
+                    "第%(seq)s行：%(reason)s%(more)s", "身份证号码%(reason)s%(detail)s"):
         assert message in found, message
 
 
@@ -113,17 +113,14 @@ def english(app):
     ("2019年5月企业职工基本养老保险已缴费，不能重复补缴",
      "2019-5: Enterprise employee basic pension insurance is already paid and cannot be paid "
      "again"),
-    ("执行期与已有费率（2020年1月至2021年12月）重叠：请先为已有费率设置执行终止年月",
-     "The period overlaps an existing rate (2020-1 to 2021-12): set an end month on the "
-     "existing rate first"),
-    # a value that is no known word (a person's name, a column the clerk added) stays
+    # a value that is no known word (a person's name) stays; a known one (备注) is translated
     ("未找到人员张三（370102199001011234）的参保信息",
      "No insurance record found for 张三 (370102199001011234)"),
     ("第1行表头与“在职增员”模板不一致（缺少必填列：姓名、性别；无法识别的列：备注），"
-     "请使用本系统下载的模板，不要修改、增删表头",
-     "The header in row 1 differs from the “Staff addition” template (Required columns "
-     "missing: Name, Gender; Unknown columns: 备注); use the template downloaded from this "
-     "system without changing, adding or removing headers"),
+     "请使用本系统下载的模板，不要修改、删除表头",
+     "The header in row 1 does not match the \"Staff addition\" template (Required columns "
+     "missing: Name, Gender; Unknown columns: Remarks): use the template downloaded from this "
+     "system and do not change or delete its headers"),
 ])
 def test_translated_in_english(english, chinese, expected):
     assert english(chinese) == expected

@@ -89,7 +89,7 @@ def test_an_import_bad_row_in_the_uploaders_language(as_user, language):
     written = str(reason.cell(row=2, column=reason.max_column).value)
     shown = employer.get(f"/declarationview/show/{pk}").get_data(as_text=True)  # E8, timeline
     if language == "en":
-        assert "staff.xlsx: 1 persons imported, 1 failed" in shown
+        assert "File staff.xlsx: Imported 1, failed 1" in shown
         assert cells[1] == "Social security number"
         assert cells[2].startswith("The ID number "), cells
         assert written.startswith("The ID number "), written
@@ -97,7 +97,7 @@ def test_an_import_bad_row_in_the_uploaders_language(as_user, language):
     else:
         assert cells[1] == "社会保障号码"
         assert cells[2].startswith("身份证号码") and written.startswith("身份证号码")
-        assert "staff.xlsx：导入1人，失败1人" in shown
+        assert "文件staff.xlsx：导入1人，失败1人" in shown
     assert employer.post(f"/declare/c1/{pk}/act/void/").status_code == 302  # frees the person
 
 

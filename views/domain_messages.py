@@ -228,13 +228,12 @@ DOMAIN_MESSAGES = (
     # app/batch/file_level.py
     lazy_gettext("%(label)s%(get)s与本文件其他行（%(majority)s）不一致"),
     # app/batch/import_report.py
-    lazy_gettext("导入%(get)s人"),
-    lazy_gettext("，跳过%(report)s行（未填写申报内容）"),
-    lazy_gettext("，跳过%(report)s行（已隐藏或被筛选）"),
-    lazy_gettext("，失败%(get)s人"),
+    lazy_gettext("导入%(good)s人，跳过%(skipped)s行，失败%(bad)s人"),
+    lazy_gettext("导入%(good)s人，失败%(bad)s人"),
     # app/batch/importer.py
     lazy_gettext("%(name)s不支持批量申报"),
     lazy_gettext("只有未提交的批量申报可以重新导入"),
+    lazy_gettext("文件%(filename)s：%(summary)s"),
     lazy_gettext("与第%(seen)s行的人员重复"),
     # app/batch/jobs.py
     lazy_gettext("已校验%(done)s/%(total)s行"),

@@ -22,13 +22,13 @@ def import_report(business, filename, batch, judged) -> dict:
 
 
 def summary(report: dict) -> str:
-    """导入N人，跳过M行（未填写申报内容），失败K人 (the timeline's and the audit's words)."""
-    said = f"导入{report.get('good', 0)}人"
-    if report.get("skipped"):
-        said += f"，跳过{report['skipped']}行（未填写申报内容）"
-    if report.get("hidden"):
-        said += f"，跳过{report['hidden']}行（已隐藏或被筛选）"
-    return said + f"，失败{report.get('bad', 0)}人"
+    """导入N人，跳过M行，失败K人 (the timeline's and the audit's words; the page says why rows
+    were skipped). Whole sentences, so the English page can translate them (views/message_i18n)."""
+    good, bad = report.get("good", 0), report.get("bad", 0)
+    skipped = (report.get("skipped") or 0) + (report.get("hidden") or 0)
+    if skipped:
+        return f"导入{good}人，跳过{skipped}行，失败{bad}人"
+    return f"导入{good}人，失败{bad}人"
 
 
 def audit_detail(report: dict) -> dict:

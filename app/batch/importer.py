@@ -236,7 +236,7 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
     db.session.add(DeclarationEvent(
         declaration=declaration, action="import", from_status=workflow.DRAFT,
         to_status=workflow.DRAFT, actor_id=user.id, actor_name=user.username,
-        message=f"{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
+        message=f"文件{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
         at=datetime.now()))
     audit.record("batch_import", target_type="declaration", target_id=declaration.serial_no,
                  user=user, detail=audit_detail(report))
