@@ -165,9 +165,23 @@ def test_c1_renewal_by_import_on_a_vip_unit_leaves_the_person_row_alone(app):
     assert d.items[0].person_id == person.id
     with session_of(app) as s:
         after = s.get(Person, person.id)
+        # Contact facts only fill what the registry lacks; a change of them is a C7.
         assert (after.name, after.gender, after.birth_date, after.phone, after.address) == (
-            person.name, person.gender, person.birth_date, person.phone, person.address)
+            person.name, person.gender, person.birth_date, person.phone or "13700000077",
+            person.address or "济南市槐荫区新地址9号")
     assert sorted(s[0] for s in open_spans(app, person.id, VIP) if s[4] is None)
+
+
+def test_c1_renewal_in_the_wizard_on_a_vip_unit_leaves_the_person_row_alone(app, as_user):
+    person = renewable(app)
+    pk = Employer(as_user(VIP), "C1").through_submit(renewal_form(
+        person, 0, phone="13700000078", address="济南市天桥区新地址8号"))
+    d = declaration(app, pk)
+    assert (d.status, d.auto_decided) == ("approved", True), d.return_reason
+    with session_of(app) as s:
+        after = s.get(Person, person.id)
+        assert (after.name, after.phone, after.address) == (
+            person.name, person.phone or "13700000078", person.address or "济南市天桥区新地址8号")
 
 
 # ---- C10 中断转退休 ----------------------------------------------------------------------------
