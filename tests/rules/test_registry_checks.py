@@ -133,6 +133,8 @@ def test_row_checks_of_enrollment():
     assert "追溯补缴" in enr.enrollment_month({"start_month": 202611}, TODAY)["start_month"]
     assert enr.enrollment_month({"start_month": 202611, "back_pay": True}, TODAY) == {}
     assert "晚于下月" in enr.enrollment_month({"start_month": 202702}, TODAY)["start_month"]
+    assert enr.enrollment_month({"start_month": 199412, "back_pay": True}, TODAY) == {
+        "start_month": "增员年月不能早于1995年1月"}
 
 
 # ---- enrollment: over the row and the facts ---------------------------------------------------
@@ -276,3 +278,33 @@ def test_may_retire(person, month, refused):
 
 def test_may_retire_asks_for_the_contribution_months():
     assert "paid_months" in retirement.may_retire.needs
+
+
+def valid_id(birth: str, seq: str = "001") -> str:
+    from stdnum.iso7064 import mod_11_2
+
+    body = f"370103{birth}{seq}"  # odd 17th digit: 男
+    return body + mod_11_2.calc_check_digit(body)
+
+
+def test_person_matches_id():
+    number = valid_id("19850315")
+    row = {"id_number": number, "birth_date": BIRTH, "gender": "male",
+           "retirement_category": "male"}
+    assert enr.person_matches_id(row, TODAY) == {}
+    assert enr.person_matches_id({}, TODAY) == {}
+    wrong = dict(row, birth_date=date(1985, 3, 16), gender="female",
+                 retirement_category="female_55")
+    assert enr.person_matches_id(wrong, TODAY) == {
+        "birth_date": "出生日期与身份证号码不符", "gender": "性别与身份证号码不符",
+        "retirement_category": "退休年龄类别与性别不符"}
+
+
+def test_below_retirement_age():
+    young = {"id_number": valid_id("19850315"), "retirement_category": "male",
+             "start_month": 202612}
+    assert enr.below_retirement_age(young, TODAY) == {}
+    assert enr.below_retirement_age({"id_number": young["id_number"]}, TODAY) == {}
+    old = dict(young, id_number=valid_id("19600110"))
+    assert enr.below_retirement_age(old, TODAY) == {
+        "id_number": "该人员已于2020-01达到法定退休年龄，不能增员"}
