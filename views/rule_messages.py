@@ -22,7 +22,6 @@ then ``make babel-extract && make babel-update`` and translate the new entries.
 difference when the list no longer matches the registries (``registry_messages() ==
 declared_messages()`` is the same check for a test).
 """
-import re
 import sys
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from app.declarations.counters import COUNTERS
 from rules.business import BUSINESSES
 from rules.retirement import CATEGORY_NAMES
 from rules.workflow import EVENT_NAMES, ITEM_STATUS_NAMES, STATUS_NAMES, TRANSITIONS
+from views.message_lists import write_or_check
 
 
 def registry_sections() -> list[tuple[str, list[str]]]:
@@ -191,50 +191,9 @@ def declared_messages() -> list[str]:
     return [message._args[0] for message in RULE_MESSAGES]
 
 
-BLOCK = re.compile(r"^(# BEGIN GENERATED[^\n]*\n).*?^(# END GENERATED\n)", re.S | re.M)
-
-
-def generated_block() -> str:
-    lines = ["RULE_MESSAGES = ("]
-    for source, strings in _deduplicated_sections():
-        if strings:
-            lines.append(f"    # {source}")
-            lines += [f"    lazy_gettext({_literal(text)})," for text in strings]
-    lines.append(")")
-    return "\n".join(lines) + "\n"
-
-
-def _literal(text: str) -> str:
-    # Double quotes (pybabel and ruff alike); the registry strings hold no quote or backslash.
-    if '"' in text or "\\" in text or "\n" in text:
-        raise ValueError(f"cannot write {text!r} as a plain literal")
-    return f'"{text}"'
-
-
 def main(argv: list[str]) -> int:
-    path = Path(__file__)
-    expected, declared = registry_messages(), declared_messages()
-    if "--write" in argv:
-        source = path.read_text(encoding="utf-8")
-        updated = BLOCK.sub(lambda m: m.group(1) + generated_block() + m.group(2), source,
-                            count=1)
-        path.write_text(updated, encoding="utf-8")
-        print(f"{path}: {len(expected)} messages")
-        return 0
-    if expected == declared:
-        print(f"RULE_MESSAGES matches the registries ({len(expected)} messages)")
-        return 0
-    for text in expected:
-        if text not in declared:
-            print(f"missing: {text}")
-    for text in declared:
-        if text not in expected:
-            print(f"stale: {text}")
-    if set(expected) == set(declared):
-        print("same messages, different order")
-    print("RULE_MESSAGES is out of date: python -m views.rule_messages --write", file=sys.stderr)
-    return 1
-
+    return write_or_check(Path(__file__), "RULE_MESSAGES", _deduplicated_sections(),
+                          declared_messages(), argv)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

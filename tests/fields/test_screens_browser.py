@@ -5,7 +5,6 @@ material files with 页数 and 备注, the C5 notice, the C9 picker filling the 
 temporary folder), for a person to look at."""
 import os
 import re
-import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -19,7 +18,7 @@ from tests.declarations.flows import (
 )
 from tests.declarations.test_batch_businesses import batch, user, wage_row
 from tests.declarations.test_batch_businesses import staff as staff_of
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import browser  # noqa: F401 (the e2e tests' browser fixture)
 from tests.support import PASSWORDS, browser_login, close_app, make_app
 
 pytestmark = pytest.mark.e2e
@@ -36,17 +35,6 @@ def live(app, tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     close_app(served)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

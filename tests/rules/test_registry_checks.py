@@ -7,7 +7,8 @@ import pytest
 
 from rules.checks import changes, common, medical, retirement
 from rules.checks import enrollment as enr
-from rules.person_facts import PersonFacts, Span, month_text, named
+from rules.months import month_label
+from rules.person_facts import PersonFacts, Span, named
 
 TODAY = date(2026, 12, 7)
 BIRTH = date(1985, 3, 15)
@@ -52,7 +53,7 @@ def test_person_facts_views():
     assert not span(status="ended").open and not span(end=202001).open
     assert span(status="suspended").open
     assert named(person, "有", "无") == "有" and named(STRANGER, "有", "无") == "无"
-    assert (month_text(202401), month_text(None)) == ("2024-01", "")
+    assert (month_label(202401), month_label(None)) == ("2024-01", "")
 
 
 # ---- common ----------------------------------------------------------------------------------

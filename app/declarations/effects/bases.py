@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.declarations import base_declaration
 from app.declarations.guards import bases as guards
-from app.declarations.effects import effect
+from app.declarations.effects import bulk, effect
 from app.errors import Invalid
 from app.extensions import db
 from models.contribution import Contribution
@@ -55,8 +55,7 @@ def set_bases(declaration, items):
                             "previous_declared_wage": _text_or_none(change.previous_declared_wage),
                             "previous_declaration_id": change.previous_declaration_id}
             message = wage_base.result_message(change)
-            item.result_message = (f"{item.result_message}；{message}" if item.result_message
-                                   else message)
+            bulk.note(item, message)
         if updates:
             db.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
         if inserts:
@@ -166,8 +165,7 @@ def back_pay(declaration, items):
         fee = sum((line.late_fee for line in lines), Decimal("0.00"))
         message = (f"补缴{len(months)}个月，应缴{due}元，滞纳金{fee}元（计至{today:%Y-%m-%d}，"
                    "按实际缴费日重算）")
-        item.result_message = (f"{item.result_message}；{message}" if item.result_message
-                               else message)
+        bulk.note(item, message)
     if updates:
         db.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
     if inserts:

@@ -78,3 +78,8 @@ def _default(default):
         return default.arg
     # A SQL-expression default would silently become NULL under COPY: refuse instead.
     raise NotImplementedError(f"COPY cannot apply the SQL default {default!r}")
+
+
+def note(item, message: str) -> None:
+    """Add what the effect did to the item's result (after the reviewer's or the rule's words)."""
+    item.result_message = f"{item.result_message}；{message}" if item.result_message else message

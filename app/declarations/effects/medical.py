@@ -1,6 +1,6 @@
 """Effects of the medical family: C18 居民医疗停保 (异地备案 and 门规 follow)."""
 from app.declarations import base_declaration
-from app.declarations.effects import effect
+from app.declarations.effects import bulk, effect
 from rules.business import RESIDENT_STOP_REASONS
 
 
@@ -15,7 +15,6 @@ def stop_resident_medical(declaration, items):
         month = int(item.payload["stop_month"])
         reason = RESIDENT_STOP_REASONS.get(item.payload.get("reason"), item.payload.get("reason"))
         message = f"已登记居民医疗保险自{month // 100}年{month % 100}月停保（{reason}）"
-        item.result_message = (f"{item.result_message}；{message}" if item.result_message
-                               else message)
+        bulk.note(item, message)
     base_declaration.record_event(declaration.id, declaration.status, "resident_stop",
                                   f"居民医疗停保已登记{len(items)}人")
