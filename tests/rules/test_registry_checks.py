@@ -117,11 +117,6 @@ def test_person_source_checks(check, here, refused):
     assert found == {} if refused is None else refused in found["id_number"]
 
 
-def test_reduction_shown():
-    assert common.reduction_shown(facts(REDUCED)) == "2024-01"
-    assert common.reduction_shown(facts(STAFF)) == ""
-
-
 # ---- enrollment: over the row ------------------------------------------------------------------
 
 def test_row_checks_of_enrollment():
