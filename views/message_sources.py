@@ -5,7 +5,7 @@ A message is a string literal or an f-string holding Chinese, used as one of:
 - an argument of an exception of the project (a class deriving from Exception, found in the
   scanned files: RuleError, DomainError, Invalid, NotFound, BatchFileError, LoginRefused …) or of
   a call that hands a reason on (``_hold``, ``_refuse_as``, ``progress``, ``append``,
-  ``record_event``, an exception's ``super().__init__``);
+  ``record_event``, ``named`` of rules.person_facts, an exception's ``super().__init__``);
 - a ``message=``/``reason=``/``detail=``/``hint=`` keyword of any call;
 - a returned value, or the value of an assignment (``reason = "…"``, ``errors["x"] = "…"``,
   ``message = "…"`` of an exception class, a module constant), also inside the tuples, lists,
@@ -27,7 +27,7 @@ GETTEXT = {"_", "_l", "N_", "gettext", "lazy_gettext", "ngettext", "lazy_ngettex
 # ``gettext as __`` is translated when called, but pybabel is not told to extract it (babel.cfg,
 # Makefile): its literals are declared here like the others.
 GETTEXT_UNEXTRACTED = {"__"}
-HANDING_ON = {"_hold", "_refuse_as", "progress", "append", "__init__", "record_event"}
+HANDING_ON = {"_hold", "_refuse_as", "progress", "append", "__init__", "record_event", "named"}
 KEYWORDS = {"message", "reason", "detail", "hint"}
 EXCEPTION_ROOTS = {"Exception", "ValueError", "LookupError", "KeyError", "PermissionError",
                    "RuntimeError"}

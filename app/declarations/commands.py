@@ -183,12 +183,15 @@ def _recheck(declaration, business, approved_items) -> None:
                                except_declaration=declaration.id, at_decision=True)
     if not found:
         return
-    shown = [f"{approved_items[i].name or ''}（第{approved_items[i].seq}行）："
-             f"{'；'.join(found[i].values())}" if business.subject == "person"
+    shown = [_row_reason(approved_items[i], found[i]) if business.subject == "person"
              else "；".join(found[i].values()) for i in sorted(found)[:5]]
     more = f"等{len(found)}条" if len(found) > 5 else ""
     raise Invalid(f"以下明细与登记信息不符，不能审核通过，请审核不通过并说明原因："
                   f"{'；'.join(shown)}{more}")
+
+
+def _row_reason(item, errors: dict) -> str:
+    return f"第{item.seq}行（{item.name or ''}）：{'；'.join(errors.values())}"
 
 
 def void(declaration, user) -> Declaration:
