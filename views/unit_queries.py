@@ -73,6 +73,12 @@ class UnitStaffView(QueryView):
                                    "employment_form", "person_category"]}),
     ]
     base_order = ("person_id", "asc")  # the roster's own key order (unit, person)
+    one_row_per_person = True
+
+    def _page(self, filters, order_column, order_direction, page, page_size, columns):
+        """Always the roster's grouped rows: the enrollments as objects are a row per 险种."""
+        return self.datamodel.page_values(filters, order_column, order_direction, page,
+                                          page_size, columns)
 
 
 class StaffChangeView(QueryView):
