@@ -54,20 +54,41 @@ class RosterInterface(TenantInterface):
                 .where(where).group_by(e.c.unit_id, e.c.person_id))
 
     def _order_expressions(self, grouped):
+        """Column → what orders by it: a person's or unit's column, or an aggregate."""
         person, unit = Person.__table__, Unit.__table__
         orders = {"person.id_number": person.c.id_number, "person.name": person.c.name,
                   "unit.unit_no": unit.c.unit_no, "unit.name": unit.c.name}
         if grouped is not None:
-            orders.update(category=grouped.c.category, start_month=grouped.c.start_month)
+            orders.update(category=grouped.selected_columns.category,
+                          start_month=grouped.selected_columns.start_month)
         else:
             orders.update(category=None, start_month=None)
         return orders
 
-    def _statement(self, where, columns, order_column="", order_direction=""):
-        grouped = self._grouped(where).subquery("roster")
-        person, unit = Person.__table__, Unit.__table__
-        source = grouped.join(person, person.c.id == grouped.c.person_id).join(
-            unit, unit.c.id == grouped.c.unit_id)
+    def _statement(self, where, columns, order_column="", order_direction="", limit=None,
+                   offset=0):
+        """The page of groups in order, then its persons' and units' columns. Ordered by the
+        key (the index's order) the grouping streams and stops at the page; ordered by a name
+        it joins the persons first and sorts the unit's groups."""
+        e, person, unit = Enrollment.__table__, Person.__table__, Unit.__table__
+        grouped = self._grouped(where)
+        expression = self._order_expressions(grouped).get(order_column)
+        key = [e.c.unit_id, e.c.person_id]
+        if expression is None:
+            grouped = grouped.order_by(*key)
+        else:
+            if expression.table is person:
+                grouped = grouped.join_from(e, person, person.c.id == e.c.person_id)
+            elif expression.table is unit:
+                grouped = grouped.join_from(e, unit, unit.c.id == e.c.unit_id)
+            direction = sa.asc if order_direction == "asc" else sa.desc
+            grouped = grouped.add_columns(expression.label("ordered")).order_by(
+                direction(expression), *key)
+        if limit:
+            grouped = grouped.limit(limit).offset(offset)
+        page = grouped.subquery("roster")
+        source = page.join(person, person.c.id == page.c.person_id).join(
+            unit, unit.c.id == page.c.unit_id)
         tables = {"person": person, "unit": unit}
         selected = []
         for column in columns:
@@ -76,18 +97,17 @@ class RosterInterface(TenantInterface):
                 selected.append(tables[relation].c[leaf].label(column))
             elif column in ("status", INSURANCES):
                 continue  # read from the pairs
-            elif column in grouped.c:
-                selected.append(grouped.c[column].label(column))
+            elif column in page.c:
+                selected.append(page.c[column].label(column))
             else:
                 raise LookupError(f"roster column {column}")
-        statement = sa.select(grouped.c.id, grouped.c[INSURANCES], grouped.c.category_max,
+        statement = sa.select(page.c.id, page.c[INSURANCES], page.c.category_max,
                               *selected).select_from(source)
-        key = [grouped.c.unit_id, grouped.c.person_id]
-        expression = self._order_expressions(grouped).get(order_column)
+        outer_key = [page.c.unit_id, page.c.person_id]
         if expression is None:
-            return statement.order_by(*key)
+            return statement.order_by(*outer_key)
         direction = sa.asc if order_direction == "asc" else sa.desc
-        return statement.order_by(direction(expression), *key)
+        return statement.order_by(direction(page.c.ordered), *outer_key)
 
     def _groups_counted(self, where):
         e = Enrollment.__table__
@@ -112,10 +132,9 @@ class RosterInterface(TenantInterface):
         lists; only a page past the last row counts on its own."""
         where = self._where(filters)
         counted = self._groups_counted(where).scalar_subquery().label("counted")
-        statement = self._statement(where, columns, order_column, order_direction)
+        statement = self._statement(where, columns, order_column, order_direction,
+                                    limit=page_size, offset=(page or 0) * (page_size or 0))
         statement = statement.add_columns(counted)
-        if page_size:
-            statement = statement.limit(page_size).offset((page or 0) * page_size)
         rows = self.session.execute(statement).all()
         if rows:
             count = self._shown_count(rows[0].counted)
@@ -129,9 +148,7 @@ class RosterInterface(TenantInterface):
     def iter_rows(self, filters=None, order_column="", order_direction="", limit=None):
         """The roster's rows for the Excel export, as dicts of every column a roster shows."""
         statement = self._statement(self._where(filters), ROW_COLUMNS, order_column,
-                                    order_direction)
-        if limit:
-            statement = statement.limit(limit)
+                                    order_direction, limit=limit)
         for row in self.session.execute(statement.execution_options(yield_per=1000)):
             yield self._row(row, ROW_COLUMNS)
 
@@ -150,14 +167,15 @@ class RosterInterface(TenantInterface):
                             key=lambda pair: _sort_of(pair[0])))
 
 
-def _pairs(text) -> list:
-    """"1:normal,2:ended" → [(1, "normal"), (2, "ended")], in the 险种 table's order."""
+def _pairs(text) -> tuple:
+    """"1:normal,2:ended" → ((1, "normal"), (2, "ended")), in the 险种 table's order."""
+    insurances = _insurance_rows()
     pairs = []
     for part in (text or "").split(ITEM):
         insurance, _sep, status = part.partition(PAIR)
         if insurance:
             pairs.append((int(insurance), status))
-    return tuple(sorted(pairs, key=lambda pair: _sort_of(pair[0])))
+    return tuple(sorted(pairs, key=lambda pair: insurances.get(pair[0], (pair[0],))[0]))
 
 
 def best_status(pairs) -> str:
