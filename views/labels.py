@@ -25,6 +25,7 @@ CODES = {
     "unit_insurance.status": {"normal": _("正常参保"), "suspended": _("暂停缴费"),
                               "closed": _("终止参保")},
     "person.gender": {"male": _("男"), "female": _("女")},
+    "person.hukou": {"城镇": _("城镇"), "农村": _("农村")},  # stored as the words themselves
     "enrollment.category": {"active": _("在职"), "retired": _("退休")},
     "enrollment.status": {"normal": _("正常参保"), "suspended": _("暂停缴费"),
                           "ended": _("终止参保")},
@@ -155,7 +156,8 @@ def insurance_short_name(short: str) -> str:
 
 
 def insurance_name(name) -> str:
-    """A 险种's full name (the 险种 table's, a Chinese msgid) in the page's language."""
+    """A 险种's full name, or another translated code table's name (a Chinese msgid), in the
+    page's language; a name the catalogues lack shows as it is."""
     return gettext(str(name)) if name not in (None, "") else ""
 
 

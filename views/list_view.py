@@ -42,12 +42,15 @@ from views.filters import CODE_EQUAL, RelatedEqual
 from views.list_table import ListLinks, table_html
 from views.safe_listing import SafeListing
 from views.search_widget import CachedSearchWidget
-from models.reference import Insurance
+from models.reference import ChangeReason, EmploymentForm, Insurance, PersonCategory
 from views.display_filters import MONTH_COLUMNS, moment, moment_seconds, month
 from views.labels import CODES, COLUMNS, code_formatter, insurance_name, yes_no
 from views.tenancy import SHARED, TenantModelView, current_user, is_center
 
 UNIT_COLUMNS = ("unit.unit_no", "unit.name")
+# Code tables whose names the catalogues translate (险种, reasons, forms, categories): a list
+# shows a row of them in the page's language; others (民族, 行业 …) show as registered.
+TRANSLATED_TABLES = (Insurance, ChangeReason, EmploymentForm, PersonCategory)
 class ListView(SafeListing, ExplainedDelete, ModelView):
     """Declared columns in, labels, formatters, search fields, eager loads and export out."""
 
@@ -122,8 +125,8 @@ class ListView(SafeListing, ExplainedDelete, ModelView):
         for column in {*self.list_columns, *(self.show_columns or []), *shown}:
             resolved = _resolve(self.datamodel, column)
             if resolved is None:
-                if _related_model(self.datamodel, column) is Insurance:
-                    formatters[column] = insurance_name
+                if _related_model(self.datamodel, column) in TRANSLATED_TABLES:
+                    formatters[column] = insurance_name  # the row's name, a msgid
                 continue
             model, leaf = resolved
             kind = model.__table__.c[leaf].type

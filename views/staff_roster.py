@@ -77,10 +77,13 @@ class RosterInterface(TenantInterface):
         if expression is None:
             grouped = grouped.order_by(*key)
         else:
-            if expression.table is person:
+            table = getattr(expression, "table", None)
+            if table is person:
                 grouped = grouped.join_from(e, person, person.c.id == e.c.person_id)
-            elif expression.table is unit:
+            elif table is unit:
                 grouped = grouped.join_from(e, unit, unit.c.id == e.c.unit_id)
+            if table in (person, unit):  # one value per group; PostgreSQL wants it named
+                grouped = grouped.group_by(expression)
             direction = sa.asc if order_direction == "asc" else sa.desc
             grouped = grouped.add_columns(expression.label("ordered")).order_by(
                 direction(expression), *key)

@@ -198,3 +198,15 @@ def test_a_page_is_a_fixed_number_of_statements(app, as_user):
         counts[size] = len(statements)
     assert counts[25] == counts[100], counts
     assert counts[100] <= 12, counts
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_ordered_by_id_number_across_pages(as_user, direction):
+    client = as_user(EMPLOYER)
+    order = f"_oc_UnitStaffView=person.id_number&_od_UnitStaffView={direction}"
+    first = _rows(client.get(f"{LIST}?{order}&psize_UnitStaffView=25").get_data(as_text=True))
+    second = _rows(client.get(f"{LIST}?{order}&psize_UnitStaffView=25&page_UnitStaffView=1")
+                   .get_data(as_text=True))
+    numbers = [row[0] for row in first + second]
+    assert len(numbers) == 50 and len(set(numbers)) == 50
+    assert numbers == sorted(numbers, reverse=direction == "desc")
