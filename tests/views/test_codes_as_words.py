@@ -173,3 +173,21 @@ def test_admin_menu_has_no_declaration_wizards(as_user):
     assert "社会保险申报" not in navbar and "信息查询" in navbar and "系统管理" in navbar
     employer = as_user(EMPLOYER).get("/").get_data(as_text=True)
     assert "在职增员" in employer  # the units keep them
+
+
+def test_audit_log_reads_its_actions_as_words(app, as_user):
+    from flask_babel import force_locale
+
+    from views.audit_words import audit_action, target_label
+
+    with app.test_request_context():
+        assert [audit_action(a) for a in ("login", "declaration_submit", "rate_update",
+                                          "insurance_delete", "odd_code")] == \
+            ["登录", "申报提交", "费率修改", "险种删除", "odd_code"]
+        assert target_label("year_parameter") == "年度参数"
+        with force_locale("en"):
+            assert audit_action("declaration_submit") == "Declaration: Submit"
+            assert not CJK.search(audit_action("rate_update"))
+    client = as_user("admin")  # its login wrote a row
+    table = _table(client.get("/auditlogview/list/").get_data(as_text=True))
+    assert " 登录 " in table and " login " not in table
