@@ -8,6 +8,7 @@ what ``approved`` or ``id_card`` reads as.
 from datetime import date, datetime
 
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from views.labels import code_label, insurance_names
 
@@ -39,6 +40,15 @@ def moment(value, seconds: bool = False) -> str:
 
 def moment_seconds(value) -> str:
     return moment(value, seconds=True)
+
+
+def unbroken(formatter):
+    """A list cell's date or month on one line: a narrow column broke 2026-12-15 at its
+    hyphen."""
+    def cell(value):
+        text = formatter(value)
+        return Markup(f'<span class="text-nowrap">{escape(text)}</span>') if text else ""
+    return cell
 
 
 def insurances(value) -> str:

@@ -31,7 +31,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import escape
-from sqlalchemy import Boolean, DateTime, Integer
+from sqlalchemy import Boolean, Date, DateTime, Integer
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -43,7 +43,7 @@ from views.list_table import ListLinks, table_html
 from views.safe_listing import SafeListing
 from views.search_widget import CachedSearchWidget
 from models.reference import ChangeReason, EmploymentForm, Insurance, PersonCategory
-from views.display_filters import MONTH_COLUMNS, moment, moment_seconds, month
+from views.display_filters import MONTH_COLUMNS, moment, moment_seconds, month, unbroken
 from views.labels import CODES, COLUMNS, code_formatter, insurance_name, yes_no
 from views.tenancy import SHARED, TenantModelView, current_user, is_center
 
@@ -135,9 +135,11 @@ class ListView(SafeListing, ExplainedDelete, ModelView):
             elif isinstance(kind, Boolean):
                 formatters[column] = yes_no
             elif isinstance(kind, DateTime):
-                formatters[column] = moment_seconds if seconds else moment
+                formatters[column] = moment_seconds if seconds else unbroken(moment)
+            elif isinstance(kind, Date) and not seconds:
+                formatters[column] = unbroken(moment)
             elif leaf in MONTH_COLUMNS and isinstance(kind, Integer):
-                formatters[column] = month
+                formatters[column] = month if seconds else unbroken(month)
         return formatters
 
     def _search_fields(self):
