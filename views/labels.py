@@ -155,7 +155,7 @@ def insurance_short_name(short: str) -> str:
     return gettext("%(short)s保险", short=gettext(short)) if short else ""
 
 
-def insurance_name(name) -> str:
+def code_table_name(name) -> str:
     """A 险种's full name, or another translated code table's name (a Chinese msgid), in the
     page's language; a name the catalogues lack shows as it is."""
     return gettext(str(name)) if name not in (None, "") else ""
@@ -164,7 +164,7 @@ def insurance_name(name) -> str:
 def insurance_choices():
     """Every 险种 as a choice (code, name), for search dropdowns on code-list columns."""
     rows = db.session.query(Insurance.code, Insurance.name).order_by(Insurance.sort)
-    return [SelectChoice(code, insurance_name(name)) for code, name in rows]
+    return [SelectChoice(code, code_table_name(name)) for code, name in rows]
 
 
 def _insurances():

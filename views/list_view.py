@@ -44,7 +44,7 @@ from views.safe_listing import SafeListing
 from views.search_widget import CachedSearchWidget
 from models.reference import ChangeReason, EmploymentForm, Insurance, PersonCategory
 from views.display_filters import MONTH_COLUMNS, moment, moment_seconds, month, unbroken
-from views.labels import CODES, COLUMNS, code_formatter, insurance_name, yes_no
+from views.labels import CODES, COLUMNS, code_formatter, code_table_name, yes_no
 from views.tenancy import SHARED, TenantModelView, current_user, is_center
 
 UNIT_COLUMNS = ("unit.unit_no", "unit.name")
@@ -126,7 +126,7 @@ class ListView(SafeListing, ExplainedDelete, ModelView):
             resolved = _resolve(self.datamodel, column)
             if resolved is None:
                 if _related_model(self.datamodel, column) in TRANSLATED_TABLES:
-                    formatters[column] = insurance_name  # the row's name, a msgid
+                    formatters[column] = code_table_name  # the row's name, a msgid
                 continue
             model, leaf = resolved
             kind = model.__table__.c[leaf].type
