@@ -152,8 +152,12 @@ class RosterInterface(TenantInterface):
         """The roster's rows for the Excel export, as dicts of every column a roster shows."""
         statement = self._statement(self._where(filters), ROW_COLUMNS, order_column,
                                     order_direction, limit=limit)
-        for row in self.session.execute(statement.execution_options(yield_per=1000)):
-            yield self._row(row, ROW_COLUMNS)
+        result = self.session.execute(statement.execution_options(yield_per=1000))
+        try:
+            for row in result:
+                yield self._row(row, ROW_COLUMNS)
+        finally:  # an export cut at its limit stops early: close the server-side cursor
+            result.close()
 
     def get_values_item(self, item, show_columns):
         if isinstance(item, dict):
