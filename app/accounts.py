@@ -5,6 +5,7 @@ import string
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -163,11 +164,17 @@ def _set_password(user: ShebaoUser, new: str, repeat: str) -> None:
     elif check_password_hash(user.password or "", new):
         problems.append("新密码不能与当前密码相同")
     if problems:
-        raise Invalid("；".join(problems))
+        raise Invalid(_joined(problems))
     user.password = generate_password_hash(new)
     user.must_change_password = False
     user.password_changed_at = datetime.now()
     sessions.end_all(user)  # a session opened under the old password ends
+
+
+def _joined(problems) -> str:
+    """Every reason at once, each in the page's language (the rules speak Chinese msgids)."""
+    separator = "；" if str(get_locale() or "zh").startswith("zh") else "; "
+    return separator.join(gettext(problem) for problem in problems)
 
 
 def _unit_account(unit: Unit):

@@ -40,7 +40,7 @@ def sync_roles(appbuilder) -> dict[str, int]:
     for key, name in ROLE_NAMES.items():
         role = roles[key]
         if key == ADMIN:
-            wanted = _all_permission_views(sm)
+            wanted = _all_permission_views(sm, _unit_only_menus(appbuilder))
         else:
             wanted = _granted(appbuilder, key)
         role.permissions = wanted
@@ -49,8 +49,29 @@ def sync_roles(appbuilder) -> dict[str, int]:
     return counts
 
 
-def _all_permission_views(sm):
-    return sm.session.query(sm.permissionview_model).all()
+def _all_permission_views(sm, hidden_menus=frozenset()):
+    """Every permission, but no menu entry for a screen only a unit's account can use."""
+    return [pv for pv in sm.session.query(sm.permissionview_model)
+            if not (pv.permission.name == "menu_access" and pv.view_menu.name in hidden_menus)]
+
+
+def _unit_only_menus(appbuilder) -> set:
+    """Menus of screens that grant only the employer role (the declaration wizards: they
+    work on the account's unit and refuse an account without one), and categories left
+    holding nothing else."""
+    hidden = set()
+    for category in appbuilder.menu.get_list():
+        children = [c for c in category.childs if c.name != "-"]
+        unit_only = {c.name for c in children if _unit_only(c)}
+        hidden |= unit_only
+        if children and unit_only == {c.name for c in children}:
+            hidden.add(category.name)
+    return hidden
+
+
+def _unit_only(item: MenuItem) -> bool:
+    access = getattr(item.baseview, "role_access", None) or {}
+    return item.baseview is not None and set(access) == {EMPLOYER}
 
 
 def _granted(appbuilder, key: str) -> list:

@@ -5,12 +5,13 @@ views, renamed from "Security", with the code tables, registry, parameters and a
 names are the Chinese titles (stable: roles and permissions refer to them); labels translate.
 社会保险申报 / 社会保险缴费 / 其他申报 / 社保卡 / 退休管理 join with their issues.
 """
+from flask import current_app
 from flask_appbuilder.api import BaseApi
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
 from app.extensions import csrf
-from views import admin
+from views import admin, display_filters
 from views.account import AccountView
 from views.api import QUERY_APIS
 from views.declaration_wizard import WIZARDS
@@ -72,6 +73,7 @@ ACCOUNT = [CaptchaView, RegistrationView, PasswordResetView]
 
 
 def register(appbuilder) -> None:
+    display_filters.init_app(current_app)  # registered inside the app's context
     _rename_security_menu(appbuilder.menu)
     for view in [*ACCOUNT, *EMBEDDED]:
         appbuilder.add_view_no_menu(view)

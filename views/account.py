@@ -36,7 +36,7 @@ class AccountView(BaseView):
                 accounts.activate(user, form.code.data.strip())
             except DomainError as refused:
                 db.session.rollback()
-                flash(refused.message, "danger")
+                flash(_(refused.message), "danger")
             else:
                 flash(_("账号激活成功，请修改初始密码"), "success")
                 return redirect(url_for("AccountView.password"))
@@ -64,7 +64,7 @@ class AccountView(BaseView):
                                          form.repeat.data)
             except DomainError as refused:
                 db.session.rollback()
-                flash(refused.message, "danger")
+                flash(_(refused.message), "danger")
             else:
                 sessions.remember(g.user)  # this session stays; every other one has ended
                 flash(_("密码修改成功"), "success")
@@ -109,7 +109,7 @@ class AccountView(BaseView):
                     return redirect(url_for("AccountView.settings"))
             except DomainError as refused:
                 db.session.rollback()
-                flash(refused.message, "danger")
+                flash(_(refused.message), "danger")
         return self.render_template("account/link.html", form=form, registration=registration,
                                     phone=mask_phone(user.unit.contact_phone))
 
@@ -124,6 +124,6 @@ def _send(issue) -> None:
         issue()
     except DomainError as refused:
         db.session.rollback()
-        flash(refused.message, "danger")
+        flash(_(refused.message), "danger")
     else:
         flash(_("激活码已发送至专管员手机，10分钟内有效"), "info")

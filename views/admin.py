@@ -32,6 +32,7 @@ from views import in_use, search_widget
 from views.admin_checks import (
     UNIT_NUMBER, FormChecked, code_choice, fraction, refuse, risk_class, year_field,
 )
+from views.audit_words import audit_action, target_label
 from views.audited import AuditedChanges
 from views.datamodel import QueryInterface
 from views.filters import DATE_RANGE, MONTH_RANGE
@@ -282,6 +283,7 @@ class AuditLogView(AdminView):
                     "success", "ip"]
     search_columns = ["at", "username", "unit_id", "action", "success", "ip"]
     search_filters = {"at": DATE_RANGE}
+    formatters_columns = {"action": audit_action, "target_type": target_label}
     label_columns = {"at": _("时间"), "username": _("用户名"), "unit_id": _("单位ID"),
                      "action": _("操作"), "target_type": _("对象类型"),
                      "target_id": _("对象ID"), "success": _("成功"), "ip": _("IP地址"),

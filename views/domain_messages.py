@@ -396,6 +396,10 @@ DOMAIN_MESSAGES = (
     lazy_gettext("验证码错误，还可尝试%(left)s次"),
     lazy_gettext("验证码发送过于频繁，请1分钟后再试"),
     lazy_gettext("该手机号今日获取验证码次数已达上限（10次），请明天再试"),
+    # views/audit_words.py
+    lazy_gettext("%(table)s新增"),
+    lazy_gettext("%(table)s修改"),
+    lazy_gettext("%(table)s删除"),
     # views/batch_steps.py
     lazy_gettext("（含数据）"),
     lazy_gettext("只有未提交的批量申报可以删除人员"),

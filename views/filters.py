@@ -151,6 +151,28 @@ class RelatedStartsWith(_RelatedFilter):
         return (leaf >= value) & (leaf < value[:-1] + chr(ord(value[-1]) + 1))
 
 
+class RelatedNameStartsWith(_RelatedFilter):
+    """A name by its first characters, as typed (no upper-casing: names are not codes)."""
+
+    name = _("开头是")
+    arg_name = "rel_name_sw"
+
+    def condition(self, leaf, value):
+        if not value:
+            return None
+        return (leaf >= value) & (leaf < value[:-1] + chr(ord(value[-1]) + 1))
+
+
+class RelatedContains(_RelatedFilter):
+    """Any part of the text (LIKE '%…%', with % and _ typed taken literally)."""
+
+    name = _("包含")
+    arg_name = "rel_ct"
+
+    def condition(self, leaf, value):
+        return leaf.contains(value, autoescape=True) if value else None
+
+
 class _Bound(BaseFilter):
     """A lower or upper bound on a column, with the value parsed by ``parse``."""
 

@@ -8,11 +8,15 @@ differently. The API keeps the raw codes: they are the machine-readable contract
 from decimal import Decimal
 
 from flask import g
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
+from app.verification import PURPOSES
 from models.reference import Insurance
+from rules.business import BUSINESSES
+from rules.workflow import EVENT_NAMES
 
 YES_NO = {True: _("是"), False: _("否")}
 
@@ -21,6 +25,7 @@ CODES = {
     "unit_insurance.status": {"normal": _("正常参保"), "suspended": _("暂停缴费"),
                               "closed": _("终止参保")},
     "person.gender": {"male": _("男"), "female": _("女")},
+    "person.hukou": {"城镇": _("城镇"), "农村": _("农村")},  # stored as the words themselves
     "enrollment.category": {"active": _("在职"), "retired": _("退休")},
     "enrollment.status": {"normal": _("正常参保"), "suspended": _("暂停缴费"),
                           "ended": _("终止参保")},
@@ -39,17 +44,14 @@ CODES = {
     },
     "declaration_item.status": {"pending": _("待审核"), "approved": _("审核通过"),
                                 "rejected": _("审核不通过")},
-    # 业务类型 (FEATURES.md C1–C22) until the business registry names them itself.
-    "declaration.business_code": {
-        "C1": _("在职增员"), "C2": _("在职减员"), "C3": _("缴费基数申报"),
-        "C4": _("撤销工资申报"), "C5": _("社会保险费补缴申报"), "C6": _("单位基本信息变更"),
-        "C7": _("人员基本信息变更"), "C8": _("人员险种变更"), "C9": _("减员原因变更"),
-        "C10": _("中断转退休"), "C11": _("退休结清"), "C12": _("异地人员备案"),
-        "C13": _("门诊规定病种申请"), "C14": _("医疗账户补助金申报"), "C15": _("社保卡申领"),
-        "C16": _("退休申报"), "C17": _("失业待遇申报"), "C18": _("居民医疗停保"),
-        "C19": _("工伤事故申报"), "C20": _("自助终端专管员维护"), "C21": _("行业统筹人员认定"),
-        "C22": _("电子材料"),
-    },
+    # 业务类型: the registry's businesses and names (no business it does not hold).
+    "declaration.business_code": {code: _(b.name) for code, b in BUSINESSES.items()},
+    "declaration_event.action": {name: _(label) for name, label in EVENT_NAMES.items()},
+    "material.material_type": {m.code: _(m.name) for b in BUSINESSES.values()
+                               for m in b.materials},
+    "sms_message.purpose": {name: _(label) for name, label in PURPOSES.items()},
+    "sms_message.status": {"queued": _("待发送"), "sent": _("已发送"), "failed": _("发送失败")},
+    "sms_message.backend": {"outbox": _("站内记录（未真实发送）"), "http": _("短信网关")},
 }
 
 UNIT = {
@@ -135,15 +137,34 @@ def percent(value) -> str:
 
 
 def insurance_names(codes) -> str:
-    """Codes "110,210" as "养老、失业" (short names from the 险种 table, read once a request)."""
+    """Codes "110,210" as "养老保险、失业保险" (the 险种 table's short names, read once a request,
+    in the page's language)."""
     names = _insurances()
-    return "、".join(names.get(code, code) for code in (codes or "").split(",") if code)
+    return list_separator().join(insurance_short_name(names.get(code.strip(), code.strip()))
+                    for code in (codes or "").split(",") if code.strip())
+
+
+def list_separator() -> str:
+    """Chinese lists join with 、, English ones with a comma."""
+    return "、" if str(get_locale() or "zh").startswith("zh") else ", "
+
+
+def insurance_short_name(short: str) -> str:
+    """"养老" → "养老保险" in Chinese, "Pension" in English: a short name read on its own is a
+    word, not a 险种."""
+    return gettext("%(short)s保险", short=gettext(short)) if short else ""
+
+
+def code_table_name(name) -> str:
+    """A 险种's full name, or another translated code table's name (a Chinese msgid), in the
+    page's language; a name the catalogues lack shows as it is."""
+    return gettext(str(name)) if name not in (None, "") else ""
 
 
 def insurance_choices():
     """Every 险种 as a choice (code, name), for search dropdowns on code-list columns."""
     rows = db.session.query(Insurance.code, Insurance.name).order_by(Insurance.sort)
-    return [SelectChoice(code, name) for code, name in rows]
+    return [SelectChoice(code, code_table_name(name)) for code, name in rows]
 
 
 def _insurances():

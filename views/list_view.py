@@ -31,7 +31,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from markupsafe import escape
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, Date, DateTime, Integer
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -42,10 +42,15 @@ from views.filters import CODE_EQUAL, RelatedEqual
 from views.list_table import ListLinks, table_html
 from views.safe_listing import SafeListing
 from views.search_widget import CachedSearchWidget
-from views.labels import CODES, COLUMNS, code_formatter, yes_no
+from models.reference import ChangeReason, EmploymentForm, Insurance, PersonCategory
+from views.display_filters import MONTH_COLUMNS, moment, moment_seconds, month, unbroken
+from views.labels import CODES, COLUMNS, code_formatter, code_table_name, yes_no
 from views.tenancy import SHARED, TenantModelView, current_user, is_center
 
 UNIT_COLUMNS = ("unit.unit_no", "unit.name")
+# Code tables whose names the catalogues translate (险种, reasons, forms, categories): a list
+# shows a row of them in the page's language; others (民族, 行业 …) show as registered.
+TRANSLATED_TABLES = (Insurance, ChangeReason, EmploymentForm, PersonCategory)
 class ListView(SafeListing, ExplainedDelete, ModelView):
     """Declared columns in, labels, formatters, search fields, eager loads and export out."""
 
@@ -75,7 +80,9 @@ class ListView(SafeListing, ExplainedDelete, ModelView):
             count_cap=self.count_cap,
         )
         self._reads_as_rows = self.datamodel.reads_as_rows(self.list_columns)
-        self.formatters_columns = {**self._formatters(), **(self.formatters_columns or {})}
+        declared = self.formatters_columns or {}
+        self.formatters_columns = {**self._formatters(seconds=True), **declared}
+        self._list_formatters = {**self._formatters(seconds=False), **declared}
         self.search_form_extra_fields = {**self._search_fields(),
                                          **(self.search_form_extra_fields or {})}
         # A list read as rows orders by any column it shows (a relation by its label); one read
@@ -110,18 +117,29 @@ class ListView(SafeListing, ExplainedDelete, ModelView):
                 filters[column] = [RelatedEqual]
         return filters
 
-    def _formatters(self):
+    def _formatters(self, seconds: bool):
+        """Codes as names, booleans as 是/否, months as 2015-01, times to the second (show pages,
+        exports) or the minute (lists), a 险种 by its name in the page's language."""
         shown = [f for _title, group in self.show_fieldsets or [] for f in group["fields"]]
         formatters = {}
         for column in {*self.list_columns, *(self.show_columns or []), *shown}:
             resolved = _resolve(self.datamodel, column)
             if resolved is None:
+                if _related_model(self.datamodel, column) in TRANSLATED_TABLES:
+                    formatters[column] = code_table_name  # the row's name, a msgid
                 continue
             model, leaf = resolved
+            kind = model.__table__.c[leaf].type
             if f"{model.__tablename__}.{leaf}" in CODES:
                 formatters[column] = code_formatter(f"{model.__tablename__}.{leaf}")
-            elif isinstance(model.__table__.c[leaf].type, Boolean):
+            elif isinstance(kind, Boolean):
                 formatters[column] = yes_no
+            elif isinstance(kind, DateTime):
+                formatters[column] = moment_seconds if seconds else unbroken(moment)
+            elif isinstance(kind, Date) and not seconds:
+                formatters[column] = unbroken(moment)
+            elif leaf in MONTH_COLUMNS and isinstance(kind, Integer):
+                formatters[column] = month if seconds else unbroken(month)
         return formatters
 
     def _search_fields(self):
@@ -237,7 +255,7 @@ class ListView(SafeListing, ExplainedDelete, ModelView):
     def _formatted(self, rows):
         """The rows as the list shows them. Formatters return translatable labels: each distinct
         value is formatted, translated and escaped once per page, not once per cell."""
-        formatters = [(c, f, {}) for c, f in self.formatters_columns.items()]
+        formatters = [(c, f, {}) for c, f in self._list_formatters.items()]
         for _key, values in rows:
             for column, formatter, seen in formatters:
                 if column in values:
@@ -330,6 +348,18 @@ def _resolve(datamodel, column):
             return None
         model = relation.property.mapper.class_
     return (model, leaf) if leaf in model.__table__.c else None
+
+
+def _related_model(datamodel, column):
+    """The model a possibly dotted relation column ("insurance", "unit.industry") shows."""
+    model = datamodel.obj
+    for name in column.split("."):
+        relation = getattr(model, name, None)
+        if relation is None or not hasattr(relation, "property") or not hasattr(
+                relation.property, "mapper"):
+            return None
+        model = relation.property.mapper.class_
+    return model
 
 
 def _code_key(datamodel, column):

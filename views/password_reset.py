@@ -28,7 +28,7 @@ class PasswordResetView(BaseView):
                     return redirect(self.appbuilder.get_url_for_login)
             except DomainError as refused:
                 db.session.rollback()
-                flash(refused.message, "danger")
+                flash(_(refused.message), "danger")
         return self.render_template("account/reset.html", form=form,
                                     captcha_enabled=captcha.enabled())
 

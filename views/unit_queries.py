@@ -12,15 +12,23 @@ from models.person import Enrollment
 from models.unit import UnitInsurance
 from rules.months import to_month
 from rules.rates import INJURY
-from views.filters import MONTH_RANGE, RelatedEqual, RelatedStartsWith
+from views.filters import (
+    MONTH_RANGE,
+    RelatedContains,
+    RelatedEqual,
+    RelatedNameStartsWith,
+    RelatedStartsWith,
+)
 from views.labels import UNIT, percent
 from views.list_view import QueryView
+from views.staff_roster import INSURANCES, RosterInterface, insurance_list
 from views.tenancy import TenantInterface
 
-# Searching people by 社会保障号码 (exact or its first digits) and 姓名 (exact: the index).
+# Searching people by 社会保障号码 (exact or its first digits) and 姓名 (exact, its first
+# characters or any part: a clerk remembers 欧阳 of 欧阳娜娜).
 PERSON_SEARCH = {
     "person.id_number": [RelatedEqual, RelatedStartsWith],
-    "person.name": [RelatedEqual],
+    "person.name": [RelatedEqual, RelatedNameStartsWith, RelatedContains],
 }
 UNIT_DETAILS = [f"unit.{column}" for column in UNIT]
 
@@ -43,24 +51,34 @@ class UnitInfoView(QueryView):
 
 
 class UnitStaffView(QueryView):
-    """E2 单位人员查询 / 人员花名册: one row per person and 险种."""
+    """E2 单位人员查询 / 人员花名册: one row per person, the 险种 the search matched in the row
+    (views.staff_roster); the detail page shows every 险种 of the person in the unit."""
 
-    datamodel = TenantInterface(Enrollment)
+    datamodel = RosterInterface(Enrollment)
     list_title = _("单位人员查询")
-    list_columns = ["person.id_number", "person.name", "category", "insurance", "status",
+    list_columns = ["person.id_number", "person.name", "category", INSURANCES, "status",
                     "start_month"]
     search_columns = ["person.id_number", "person.name", "category", "insurance", "status"]
     search_filters = PERSON_SEARCH
-    label_columns = {"status": _("参保状态"), "start_month": _("参保年月")}
+    order_columns = ["person.id_number", "person.name", "category", "start_month"]
+    label_columns = {"status": _("参保状态"), "start_month": _("参保年月"),
+                     INSURANCES: _("参保险种")}
+    formatters_columns = {INSURANCES: insurance_list}
     show_fieldsets = [
         (_("人员信息"), {"fields": ["person.id_number", "person.name", "person.gender",
                                    "person.birth_date", "person.nation", "person.phone",
                                    "person.hukou"]}),
-        (_("参保信息"), {"fields": ["insurance", "category", "status", "start_month",
+        (_("参保信息"), {"fields": [INSURANCES, "category", "status", "start_month",
                                    "end_month", "add_reason", "reduce_reason",
                                    "employment_form", "person_category"]}),
     ]
-    base_order = ("person_id", "asc")  # a person's 险种 together; fast on (unit_id, person_id)
+    base_order = ("person_id", "asc")  # the roster's own key order (unit, person)
+    one_row_per_person = True
+
+    def _page(self, filters, order_column, order_direction, page, page_size, columns):
+        """Always the roster's grouped rows: the enrollments as objects are a row per 险种."""
+        return self.datamodel.page_values(filters, order_column, order_direction, page,
+                                          page_size, columns)
 
 
 class StaffChangeView(QueryView):
