@@ -61,7 +61,8 @@ def workbook(code: str, rows: list[dict]) -> bytes:
 
 
 def imported(app, unit_no: str, code: str, rows: list[dict], submit=False):
-    """import_file as the unit's employer: (good, bad_rows, declaration id, error file key);
+    """import_file as the unit's employer: (good, bad_rows, declaration id or None, error file
+    key);
     ``submit``: then the required materials and the submit (a VIP unit's is decided at once)."""
     from app.batch import importer
     from app.declarations import commands
@@ -70,12 +71,12 @@ def imported(app, unit_no: str, code: str, rows: list[dict], submit=False):
     with acting(app, unit_no) as (db, user):
         result = importer.import_file(user.unit_id, code, user, workbook(code, rows),
                                       "regress.xlsx")
-        d = result.declaration
-        error_file = (d.payload or {}).get("import", {}).get("error_file")
+        d = result.declaration  # None when no row was good: no draft is made
+        report = (d.payload or {}).get("import", {}) if d is not None else result.report
         if submit:
             add_required_materials(db.session, d)
             commands.submit(d, user)
-        return result.good, result.bad_rows, d.id, error_file
+        return result.good, result.bad_rows, d and d.id, (report or {}).get("error_file")
 
 
 def bad_reasons(bad_rows) -> str:

@@ -67,7 +67,7 @@ def test_refusals_read_english(app, live_server, page, shots, tmp_path):
                          str(fill(template, tmp_path / "staff.xlsx", [person(SEQS[0]), bad])))
     page.click("#batch-import")
     page.wait_for_load_state("networkidle")
-    assert "Import finished: 1 persons imported, 1 failed" in page.inner_text(".alert-warning")
+    assert "Import finished: 1 imported, 1 failed" in page.inner_text(".alert-warning")
     reasons = page.inner_text("#bad-rows")
     assert "The ID number" in reasons and not CJK.search(reasons), reasons
     shots(page, "3-import-bad-row-en")
