@@ -4,6 +4,8 @@ The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL names a 
 server: then it creates a database of its own with a unique name and drops it at the end,
 because the server is shared with other runs on the machine.
 """
+import shutil
+
 import pytest
 
 from tests.account_support import fresh_unit3  # noqa: F401  (a fixture)
@@ -55,3 +57,18 @@ def as_user(app):
         return c
 
     return _as
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (Playwright's sync API runs one at a time in a
+    thread): the e2e tests and every other browser test share it."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -18,7 +18,6 @@ from tests.declarations.flows import (
 )
 from tests.declarations.test_batch_businesses import batch, user, wage_row
 from tests.declarations.test_batch_businesses import staff as staff_of
-from tests.e2e.conftest import browser  # noqa: F401 (the e2e tests' browser fixture)
 from tests.support import PASSWORDS, browser_login, close_app, make_app
 
 pytestmark = pytest.mark.e2e
