@@ -32,6 +32,7 @@ from rules.rates import PENSION
 # Every person business starts with RULES.md §10 (one unfinished declaration per person); the
 # approval leaves it out: the declaration being decided is itself the unfinished one.
 ENGINE_CHECKS = (no_unfinished,)
+NOBODY = PersonFacts("")
 
 
 def judge(business: Business, unit_id: int, rows: list[dict], today: date | None = None,
@@ -57,8 +58,9 @@ def refusals(business: Business, unit_id: int, rows: list[dict], today: date | N
     numbers = [row.get("id_number") for row in rows if row.get("id_number")]
     facts = load(business, unit_id, numbers, except_declaration, at_decision)
     checks = business.registry_checks if at_decision else ENGINE_CHECKS + business.registry_checks
-    return _run(checks, rows, lambda row: facts.get(row.get("id_number"))
-                or PersonFacts(row.get("id_number") or ""), today)
+    # Most rows of a big 增员 file are people the registry does not know: one empty PersonFacts
+    # serves them all (the checks read facts, never which number they belong to).
+    return _run(checks, rows, lambda row: facts.get(row.get("id_number"), NOBODY), today)
 
 
 def _run(checks, rows, facts_of, today) -> dict[int, dict[str, str]]:
