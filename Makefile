@@ -50,7 +50,7 @@ clean:
 	rm -f instance/*.db $(VENV)/.installed*
 
 babel-extract: python-deps
-	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k __ -o translations/messages.pot .
 
 babel-update: python-deps
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations
