@@ -1,5 +1,6 @@
 """Helpers the fixtures and tests share (kept out of conftest.py so they can be imported)."""
 import os
+import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,3 +112,20 @@ def rows_for_a_while(app, make_rows):
             for model, pk in keys:
                 db.session.delete(db.session.get(model, pk))
             db.session.commit()
+
+
+def form_values(page: str) -> dict:
+    """The values an HTML form shows, as the browser would post them back."""
+    form = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and 'type="checkbox"' not in tag:
+            form[name.group(1)] = value.group(1) if value else ""
+        elif name and "checked" in tag:
+            form[name.group(1)] = "y"
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected',
+                           options)
+        if chosen:
+            form[name] = chosen.group(1) or chosen.group(2)
+    return form

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from models.audit import AuditLog
 from models.user import ShebaoUser
+from tests.support import form_values
 
 
 def user_id(app, username):
@@ -202,21 +203,6 @@ def _refusals(response) -> list[tuple[str, str]]:
     return [*_flashes(response), *(("danger", text) for text in errors)]
 
 
-def _form_of(page: str) -> dict:
-    """The values an edit form shows, as the browser would post them back."""
-    form = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and 'type="checkbox"' not in tag:
-            form[name.group(1)] = value.group(1) if value else ""
-        elif name and "checked" in tag:
-            form[name.group(1)] = "y"
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected',
-                           options)
-        if chosen:
-            form[name] = chosen.group(1) or chosen.group(2)
-    return form
 
 
 def test_code_tables_and_yearly_parameters_leave_an_audit_trail(app, as_user):
@@ -240,7 +226,7 @@ def test_code_tables_and_yearly_parameters_leave_an_audit_trail(app, as_user):
         nation = db.session.scalar(select(Nation.id).where(Nation.code == "T9"))
     assert trail("nation_add", nation)[0]["values"]["name"] == "测试族"
     page = admin.get(f"/nationview/edit/{nation}").get_data(as_text=True)
-    admin.post(f"/nationview/edit/{nation}", data={**_form_of(page), "name": "测试族二"})
+    admin.post(f"/nationview/edit/{nation}", data={**form_values(page), "name": "测试族二"})
     assert trail("nation_update", nation)[0]["changes"] == {"name": ["测试族", "测试族二"]}
     admin.post(f"/nationview/delete/{nation}")
     assert trail("nation_delete", nation)[0]["values"]["code"] == "T9"
@@ -249,7 +235,7 @@ def test_code_tables_and_yearly_parameters_leave_an_audit_trail(app, as_user):
         parameter = db.session.scalar(select(YearParameter).order_by(YearParameter.year.desc()))
         pk, wage = parameter.id, parameter.average_wage
     page = admin.get(f"/yearparameterview/edit/{pk}").get_data(as_text=True)
-    form = _form_of(page)
+    form = form_values(page)
     assert "base_floor" not in form and "base_cap" not in form  # they follow from the wage
     try:
         assert admin.post(f"/yearparameterview/edit/{pk}",
@@ -303,7 +289,7 @@ def test_rates_overlapping_another_period_are_refused(app, as_user):
             assert ("danger", reason) in _refusals(response), _refusals(response)
         page = admin.get(f"/rateview/edit/{pk}").get_data(as_text=True)
         edited = admin.post(f"/rateview/edit/{pk}", follow_redirects=True,
-                            data={**_form_of(page), "insurance": str(pension),
+                            data={**form_values(page), "insurance": str(pension),
                                   "end_month": "201906"})
         assert any("重叠" in text for kind, text in _refusals(edited) if kind == "danger")
         with app.app_context():
@@ -324,7 +310,7 @@ def test_the_unit_registry_checks_the_phone_and_credit_code(app, as_user):
         unit = db.session.scalar(select(Unit).where(Unit.unit_no == "37010000003"))
         pk, phone, code = unit.id, unit.contact_phone, unit.credit_code
         industry, bank = unit.industry_id, unit.bank_branch_id
-    form = _form_of(admin.get(f"/unitregistryview/edit/{pk}").get_data(as_text=True))
+    form = form_values(admin.get(f"/unitregistryview/edit/{pk}").get_data(as_text=True))
     assert form["industry"] == str(industry)
     for change, reason in (({"contact_phone": "12345"}, "专管员手机应为11位手机号码"),
                            ({"credit_code": code[:-1] + ("A" if code[-1] != "A" else "B")},

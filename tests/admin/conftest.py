@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.own_database import app  # noqa: F401  (a fixture)
+from tests.support import form_values
 
 
 def flashes(page: str) -> list[tuple[str, str]]:
@@ -20,22 +21,10 @@ def field_errors(page: str) -> list[str]:
 
 
 def form_of(page: str) -> dict:
-    """The values an edit form shows, as the browser would post them back."""
-    form = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and 'type="checkbox"' not in tag:
-            form[name.group(1)] = value.group(1) if value else ""
-        elif name and "checked" in tag:
-            form[name.group(1)] = "y"
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected',
-                           options)
-        if chosen:
-            form[name] = chosen.group(1) or chosen.group(2)
+    """The values an edit form shows, as the browser would post them back (no CSRF token)."""
+    form = form_values(page)
     form.pop("csrf_token", None)
     return form
-
 
 @pytest.fixture
 def db_read(app):

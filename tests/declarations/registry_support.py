@@ -142,3 +142,8 @@ def staff_of(app, unit_no: str, exclude=(), limit=1) -> list[Person]:
         assert len(people) == limit, f"{unit_no} has fewer staff than the test needs"
         s.expunge_all()
         return people
+
+
+def form(person, **fields) -> dict:
+    """A wizard's entry form for this person."""
+    return {"id_number": person.id_number, "name": person.name, **fields}

@@ -27,6 +27,7 @@ from tests.declarations.flows import (
     session_of,
 )
 from tests.declarations.registry_support import (
+    form,
     LAST_MONTH,
     NEXT_MONTH,
     bad_reasons,
@@ -53,10 +54,6 @@ def employer(as_user):
 @pytest.fixture
 def reviewer(as_user):
     return Reviewer(as_user("reviewer"))
-
-
-def form(person, **fields) -> dict:
-    return {"id_number": person.id_number, "name": person.name, **fields}
 
 
 # ---- C2 / C2 batch: 减员年月 before the enrollment's start ------------------------------------

@@ -22,6 +22,7 @@ from tests.declarations.flows import (
     unit_id_of,
 )
 from tests.declarations.registry_support import (
+    form,
     LAST_MONTH,
     end_enrollments,
     page_of,
@@ -38,10 +39,6 @@ def employer(as_user):
 @pytest.fixture
 def reviewer(as_user):
     return Reviewer(as_user("reviewer"))
-
-
-def form(person, **fields) -> dict:
-    return {"id_number": person.id_number, "name": person.name, **fields}
 
 
 def test_c10_a_second_retirement_is_refused_in_the_wizard_and_at_approval(app, employer,
