@@ -10,6 +10,7 @@ off. A file taken off stays for the record (``replaced=True``). Views load the d
 """
 import hashlib
 import os
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select
@@ -58,7 +59,7 @@ def upload(declaration, user, material_type: str, filename: str, data: bytes,
     name = clean_filename(filename, content_type)
 
     key = storage().put(data)  # outside the transaction: a stored file without a row is harmless
-    try:
+    with _one_change():
         earlier = []
         if replaces not in (None, ""):
             old = _current(declaration, replaces)
@@ -84,12 +85,6 @@ def upload(declaration, user, material_type: str, filename: str, data: bytes,
                          "pages": pages, "remark": remark,
                          "item_id": item_id, "replaced": [m.id for m in earlier]})
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict() from None
-    except BaseException:
-        db.session.rollback()
-        raise
     return material
 
 
@@ -97,7 +92,7 @@ def remove(declaration, user, material_id) -> Material:
     """Takes one current file off the draft (删除); the stored bytes and the row stay for the
     record, marked replaced. The other files of its type are untouched."""
     business = _validate_target(declaration, user, None)
-    try:
+    with _one_change():
         material = _current(declaration, material_id)
         material.replaced = True
         declaration.updated_at = datetime.now()
@@ -108,13 +103,21 @@ def remove(declaration, user, material_id) -> Material:
                          "name": _type_name(business, material.material_type),
                          "filename": material.filename, "item_id": material.item_id})
         db.session.commit()
+    return material
+
+
+@contextmanager
+def _one_change():
+    """The block's writes are committed together or not at all; a concurrent change of the
+    declaration (its version moved on) is a Conflict, not a 500."""
+    try:
+        yield
     except StaleDataError:
         db.session.rollback()
         raise Conflict() from None
     except BaseException:
         db.session.rollback()
         raise
-    return material
 
 
 def clean_pages(raw) -> int | None:
