@@ -1,6 +1,7 @@
 """Helpers the fixtures and tests share (kept out of conftest.py so they can be imported)."""
 import os
 import re
+import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,3 +130,19 @@ def form_values(page: str) -> dict:
         if chosen:
             form[name] = chosen.group(1) or chosen.group(2)
     return form
+
+
+@contextmanager
+def served(database_url: str, instance_dir: Path):
+    """The app on that database, with CSRF on, served over HTTP from a thread on a free
+    127.0.0.1 port: yields its base URL (what the browser tests open)."""
+    from werkzeug.serving import make_server
+
+    app = make_app(database_url, instance_dir, WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        close_app(app)

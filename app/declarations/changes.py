@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from app.declarations import person_facts
 from app.declarations.choices import load_choices
 from app.extensions import db
 from app.verification import mask_phone
-from models.person import Enrollment, Person
-from models.reference import ChangeReason, Insurance, Nation
-from models.unit import Unit
+from models.person import Person
+from models.reference import Insurance
 from rules.business import BUSINESSES
 
 RECORDED = "registry_before"  # the payload key of the facts kept at approval
@@ -148,29 +148,18 @@ def persons(items) -> dict[str, Person]:
         select(Person).where(Person.id_number.in_(numbers)))}
 
 
-def open_enrollments(unit_id: int, people: dict) -> dict[int, list]:
-    """person id → [(insurance code, start month)] of the open enrollments in this unit."""
-    found: dict[int, list] = {}
-    if not people:
-        return found
-    rows = db.session.execute(
-        select(Enrollment.person_id, Insurance.code, Enrollment.start_month)
-        .join(Insurance, Insurance.id == Enrollment.insurance_id)
-        .where(Enrollment.unit_id == unit_id, Enrollment.end_month.is_(None),
-               Enrollment.person_id.in_([p.id for p in people.values()])))
-    for person_id, code, start in rows:
-        found.setdefault(person_id, []).append((code, start))
-    return found
+def registry_facts(declaration, items) -> dict:
+    """ID number → what the registry holds about each person (the person-facts step's own
+    reading, app/declarations/person_facts.py), for the old side of a comparison."""
+    numbers = [i.id_number for i in items if i.id_number]
+    return person_facts.load(BUSINESSES[declaration.business_code], declaration.unit_id,
+                             numbers, at_decision=True) if numbers else {}
 
 
 # -- C6 单位基本信息变更 ------------------------------------------------------------------
 
-UNIT_FIELDS = ("name", "address", "postcode", "legal_person", "contact_name", "contact_phone")
-
-
 def _unit_before(declaration, items) -> dict:
-    unit = db.session.get(Unit, declaration.unit_id)
-    return {"unit": {name: getattr(unit, name) for name in UNIT_FIELDS}}
+    return {"unit": person_facts.unit_facts(declaration.unit_id)}
 
 
 @shows("C6", before=_unit_before, per_person=False)
@@ -187,10 +176,8 @@ def _unit_rows(old, payload, names):
 # -- C7 人员基本信息变更 ------------------------------------------------------------------
 
 def _person_before(declaration, items) -> dict:
-    people = persons(items)
-    nations = dict(db.session.execute(select(Nation.id, Nation.code)).all())
-    return {n: {"name": p.name, "phone": p.phone, "address": p.address,
-                "nation": nations.get(p.nation_id)} for n, p in people.items()}
+    return {n: {"name": f.name, "phone": f.phone, "address": f.address, "nation": f.nation}
+            for n, f in registry_facts(declaration, items).items() if f.known}
 
 
 @shows("C7", before=_person_before)
@@ -210,10 +197,8 @@ def _person_rows(old, payload, names):
 # -- C8 人员险种增加/减少 -----------------------------------------------------------------
 
 def _insurances_before(declaration, items) -> dict:
-    people = persons(items)
-    held = open_enrollments(declaration.unit_id, people)
-    return {n: {"insurances": sorted(code for code, _ in held.get(p.id, []))}
-            for n, p in people.items()}
+    return {n: {"insurances": sorted(f.codes_here(None))}
+            for n, f in registry_facts(declaration, items).items() if f.known}
 
 
 @shows("C8", before=_insurances_before)
@@ -231,11 +216,10 @@ def _insurance_rows(old, payload, names):
 # -- C2 / C2R 减员, C9 减员原因变更 -------------------------------------------------------
 
 def _enrollment_before(declaration, items) -> dict:
-    people = persons(items)
-    held = open_enrollments(declaration.unit_id, people)
-    return {n: {"start_month": min((s for _, s in held[p.id]), default=None),
-                "insurances": sorted(c for c, _ in held[p.id])}
-            for n, p in people.items() if p.id in held}
+    held = {n: f.open_here(None) for n, f in registry_facts(declaration, items).items()}
+    return {n: {"start_month": min(s.start_month for s in spans),
+                "insurances": sorted({s.insurance for s in spans})}
+            for n, spans in held.items() if spans}
 
 
 @shows("C2", "C2R", before=_enrollment_before)
@@ -249,23 +233,9 @@ def _reduction_rows(old, payload, names):
 
 
 def _reason_before(declaration, items) -> dict:
-    people = persons(items)
-    if not people:
-        return {}
-    latest = (select(Enrollment.person_id, func.max(Enrollment.end_month).label("end"))
-              .where(Enrollment.unit_id == declaration.unit_id,
-                     Enrollment.end_month.is_not(None),
-                     Enrollment.person_id.in_([p.id for p in people.values()]))
-              .group_by(Enrollment.person_id).subquery())
-    rows = db.session.execute(
-        select(Enrollment.person_id, Enrollment.end_month, ChangeReason.code)
-        .join(latest, (latest.c.person_id == Enrollment.person_id)
-              & (latest.c.end == Enrollment.end_month))
-        .outerjoin(ChangeReason, ChangeReason.id == Enrollment.reduce_reason_id)
-        .where(Enrollment.unit_id == declaration.unit_id))
-    by_id = {person_id: {"end_month": end, "reduce_reason": code}
-             for person_id, end, code in rows}
-    return {n: by_id[p.id] for n, p in people.items() if p.id in by_id}
+    last = {n: f.last_reduction() for n, f in registry_facts(declaration, items).items()}
+    return {n: {"end_month": span.end_month, "reduce_reason": span.reduce_reason}
+            for n, span in last.items() if span}
 
 
 @shows("C9", before=_reason_before)

@@ -16,7 +16,6 @@ from tests.declarations.flows import (
     THIS_MONTH,
     VIP,
     Employer,
-    Reviewer,
     declaration,
     free_person,
     new_id,
@@ -44,16 +43,6 @@ from tests.own_database import own_app
 app = own_app("module")  # C3 uses up units' years: the package's other tests keep theirs
 YEAR = date.today().year
 WRONG = "张冒名"
-
-
-@pytest.fixture
-def employer(as_user):
-    return as_user(ORDINARY)
-
-
-@pytest.fixture
-def reviewer(as_user):
-    return Reviewer(as_user("reviewer"))
 
 
 # ---- C2 / C2 batch: 减员年月 before the enrollment's start ------------------------------------

@@ -12,7 +12,6 @@ from tests.declarations.flows import (
     ORDINARY,
     THIS_MONTH,
     Employer,
-    Reviewer,
     declaration,
     free_person,
     open_spans,
@@ -29,16 +28,6 @@ from tests.declarations.registry_support import (
     refused,
     rename,
 )
-
-
-@pytest.fixture
-def employer(as_user):
-    return as_user(ORDINARY)
-
-
-@pytest.fixture
-def reviewer(as_user):
-    return Reviewer(as_user("reviewer"))
 
 
 def test_c10_a_second_retirement_is_refused_in_the_wizard_and_at_approval(app, employer,

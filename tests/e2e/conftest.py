@@ -1,12 +1,10 @@
 """A real browser (Playwright driving Debian's /usr/bin/chromium) against the app served on a
 free 127.0.0.1 port from a thread, on the suite's own database, with CSRF switched on."""
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.support import close_app, make_app
+from tests.support import served
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,13 +16,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def live_server(app, database_url, tmp_path_factory):
     """The demo app (already loaded by the ``app`` fixture) served over HTTP."""
-    served = make_app(database_url, tmp_path_factory.mktemp("e2e"), WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    close_app(served)
+    with served(database_url, tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture

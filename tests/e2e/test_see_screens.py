@@ -5,12 +5,9 @@ screen is saved (SHOTS_DIR, else the test's temporary folder) to be looked at; t
 that no payload key or code reaches the page text. On a demo city of its own."""
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
 from sqlalchemy import select
 
 from app.extensions import db
@@ -19,7 +16,7 @@ from rules.months import add_months
 from tests.declarations.flows import MONTH, ORDINARY, THIS_MONTH, VIP, free_person
 from tests.declarations.test_batch_businesses import YEAR, staff, user
 from tests.own_database import own_app
-from tests.support import PASSWORDS, browser_login, close_app, make_app
+from tests.support import PASSWORDS, browser_login, served
 
 app = own_app("module")
 
@@ -30,14 +27,8 @@ KEYS = re.compile(r"\b(new_name|reduce_reason|end_month|serial_no|revoked_declar
 
 @pytest.fixture(scope="module")
 def server(app, tmp_path_factory):
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    served = make_app(url, tmp_path_factory.mktemp("see"), WTF_CSRF_ENABLED=True)
-    http = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    close_app(served)
+    with served(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path_factory.mktemp("see")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,19 +6,17 @@ temporary folder), for a person to look at."""
 import os
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
 
 from tests.declarations.flows import (
     ORDINARY, VIP, free_person, new_id, reduce_with_commands,
 )
 from tests.declarations.test_batch_businesses import batch, user, wage_row
 from tests.declarations.test_batch_businesses import staff as staff_of
-from tests.support import PASSWORDS, browser_login, close_app, make_app
+from tests.support import PASSWORDS, browser_login, served
 
 pytestmark = pytest.mark.e2e
 # Material type codes and Python's None; "contract" and "other" are English words too.
@@ -27,13 +25,8 @@ CODES_A_CLERK_MUST_NOT_READ = re.compile(r"\b(id_card|back_pay_proof|change_proo
 
 @pytest.fixture(scope="module")
 def live(app, tmp_path_factory):
-    served = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path_factory.mktemp("e2e"),
-                      WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    close_app(served)
+    with served(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture
