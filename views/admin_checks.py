@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 
 from rules.errors import RuleError
+from rules.months import month_label
 from rules.rates import RefusalMonth
 from views import in_use
 
@@ -101,7 +102,7 @@ def explained(refused) -> str:
     for name, value in refused.params.items():
         if isinstance(value, RefusalMonth):
             value = (str(value) if str(get_locale()).startswith("zh")
-                     else f"{value // 100}-{value % 100:02d}")
+                     else month_label(value))
         params[name] = gettext(value) if isinstance(value, str) else value
     return gettext(template, **params)
 

@@ -6,6 +6,7 @@ from flask import g
 
 from app.declarations import reduced_people
 from app.declarations.choices import FIXED
+from rules.months import month_label
 
 REDUCED = "reduced"  # Business.person_source
 
@@ -39,4 +40,4 @@ class ReducedPersonSteps:
     def _shown(person: dict) -> dict:
         month = person["end_month"]
         return {**person, "gender": FIXED["gender"].get(person["gender"], person["gender"]),
-                "end_month": f"{month // 100}-{month % 100:02d}" if month else ""}
+                "end_month": month_label(month or None)}

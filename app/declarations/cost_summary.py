@@ -20,7 +20,7 @@ from rules import back_payment, workflow
 from rules.contribution_base import decide_base
 from rules.cost_preview import amounts_fen, fen, late_fee_fen, scaled
 from rules.late_fee import DAILY_RATE, days_late
-from rules.months import to_month
+from rules.months import month_label, to_month
 
 SHOWN_ROWS = 20
 ZERO = Decimal("0.00")
@@ -176,7 +176,7 @@ def _back_pay(declaration) -> CostSummary:
         months = back_payment.months_of(start, end) if start and end else []
         codes = tuple(c for c in str(payload.get("insurances") or "").split(",") if c)
         wage = Decimal(str(payload.get("base") or 0))
-        period = f"{start // 100}-{start % 100:02d} — {end // 100}-{end % 100:02d}"
+        period = f"{month_label(start)} — {month_label(end)}"
         if recorded is not None:
             got = recorded.get(person_id)
             found.add(None if got is None else PersonCost(

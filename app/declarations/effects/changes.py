@@ -6,13 +6,13 @@ from app.declarations.effects import bulk, effect
 from app.extensions import db
 from models.person import Person
 from models.unit import Unit
+from rules.checks.changes import UNIT_FIELDS
 
 
 @effect("change_unit")
 def change_unit(declaration, items):
     values = {k: v for k, v in (declaration.payload or {}).items()
-              if k in ("name", "address", "postcode", "legal_person", "contact_name",
-                       "contact_phone") and v}
+              if k in UNIT_FIELDS and v}
     if "contact_phone" in values:
         phone_change.refuse_unconfirmed(declaration)
     if values:
