@@ -1,5 +1,6 @@
 """Rates, yearly parameters, the monthly ledger, bills and payments."""
 from datetime import datetime
+from decimal import Decimal
 
 from flask_appbuilder import Model
 from sqlalchemy import (
@@ -40,6 +41,10 @@ class YearParameter(Model):
     window_start = Column(Date)
     window_end = Column(Date)
     interest_rate = Column(RateType)  # 养老个人账户记账利率
+    # 滞纳金 terms of the fee months of this year (社会保险法 §86): daily rate and the due day of
+    # the month after the fee month (RULES.md §4); app/money/terms.py reads them.
+    late_fee_rate = Column(RateType, nullable=False, default=Decimal("0.0005"))
+    due_day = Column(Integer, nullable=False, default=15)
 
 
 class Contribution(Model):

@@ -253,7 +253,8 @@ class YearParameterView(AdminView):
                      "interest_rate": _("记账利率")}
     base_order = ("year", "desc")
     # The floor and cap follow from the average wage and the percentages (RULES.md §3).
-    add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
+    add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap",
+                                                  "late_fee_rate", "due_day"]
     validators_columns = {"year": [year_field], "interest_rate": [fraction]}
     in_use_what = _("该年度参数")
     used_keys = ("year",)
