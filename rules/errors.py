@@ -40,3 +40,12 @@ class InvalidRetirementCategory(RuleError):
 
 class InvalidParameter(RuleError):
     message = "参数无效"
+
+
+def refusal(error_class: type[RuleError], field: str, template: str, **params) -> RuleError:
+    """A refusal of an admin form in Chinese, keeping its template and values for a page in
+    another language (``error.template``, ``error.params``) and the form field it concerns
+    (``error.field``): views.admin_checks shows it under that field."""
+    error = error_class(template % params)
+    error.field, error.template, error.params = field, template, params
+    return error

@@ -6,7 +6,7 @@ rate table; these are only the seeds.
 from decimal import Decimal
 from typing import NamedTuple
 
-from rules.errors import InvalidMonth, InvalidRate
+from rules.errors import InvalidMonth, InvalidRate, refusal
 from rules.months import validate_month
 
 PENSION = "110"
@@ -128,9 +128,7 @@ class RefusalMonth(int):
 def _refused(field: str, template: str, **params) -> InvalidRate:
     """A refusal in Chinese, keeping its template and values for a page in another language
     (``error.template``, ``error.params``) and the form field it concerns (``error.field``)."""
-    error = InvalidRate(template % params)
-    error.field, error.template, error.params = field, template, params
-    return error
+    return refusal(InvalidRate, field, template, **params)
 
 
 def _overlap(a: RatePeriod, b: RatePeriod) -> bool:

@@ -28,6 +28,7 @@ from rules.errors import RuleError
 from rules.fields import Field, clean
 from rules.money import to_fen
 from rules.rates import INSURANCE_TYPES, RatePeriod, check_rate
+from rules.year_parameters import check_year_terms
 from views import in_use, search_widget
 from views.admin_checks import (
     UNIT_NUMBER, FormChecked, code_choice, fraction, refuse, risk_class, year_field,
@@ -241,26 +242,36 @@ class RateView(AdminView):
 
 
 class YearParameterView(AdminView):
+    """年度参数 (G4): the base limits, the declaration window, the 记账利率 and the 滞纳金 terms
+    of the year's fee months. A change reaches months assessed after it: billed and paid ledger
+    rows keep their amounts (the assessment never rewrites them)."""
+
     datamodel = QueryInterface(YearParameter)
     list_title = _("年度参数")
     list_columns = ["year", "average_wage", "floor_pct", "cap_pct", "base_floor", "base_cap",
-                    "window_start", "window_end", "interest_rate"]
+                    "window_start", "window_end", "interest_rate", "late_fee_rate", "due_day"]
     search_columns = ["year"]
     label_columns = {"year": _("年度"), "average_wage": _("社会平均工资"),
                      "floor_pct": _("下限比例(%)"), "cap_pct": _("上限比例(%)"),
                      "base_floor": _("缴费基数下限"), "base_cap": _("缴费基数上限"),
                      "window_start": _("申报开始日期"), "window_end": _("申报截止日期"),
-                     "interest_rate": _("记账利率")}
+                     "interest_rate": _("记账利率"), "late_fee_rate": _("滞纳金日费率"),
+                     "due_day": _("次月缴费截止日")}
+    description_columns = {
+        "interest_rate": _("养老保险个人账户记账利率，填小数：0.0262表示2.62%；未公布可不填"),
+        "late_fee_rate": _("欠缴社会保险费每日加收的滞纳金比例，填小数：0.0005表示每日0.05%"),
+        "due_day": _("本年度各月费款在次月的第几日前缴纳（1至31，超过当月天数按月末）"),
+    }
     base_order = ("year", "desc")
     # The floor and cap follow from the average wage and the percentages (RULES.md §3).
-    add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap",
-                                                  "late_fee_rate", "due_day"]
+    add_exclude_columns = edit_exclude_columns = ["base_floor", "base_cap"]
     validators_columns = {"year": [year_field], "interest_rate": [fraction]}
     in_use_what = _("该年度参数")
     used_keys = ("year",)
     in_use_instead = _("已使用的年度参数只能修改，不能删除。")
 
     def check(self, item):
+        check_year_terms(item.interest_rate, item.late_fee_rate, item.due_day)
         try:
             check_window(item.window_start, item.window_end)
         except RuleError as refused:

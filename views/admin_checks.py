@@ -14,10 +14,12 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import inspect
-from wtforms import SelectField
+from wtforms import DecimalField, SelectField
+from wtforms.fields.core import UnboundField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 
+from app import audit
 from rules.errors import RuleError
 from rules.months import month_label
 from rules.rates import RefusalMonth
@@ -39,6 +41,8 @@ class FormChecked:
         # from it: the add and the edit form then both said "already exists" twice.
         self.validators_columns = _FreshLists(self.validators_columns or {})
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            _show_decimals_exactly(form)
         self.add_form = _checking(self.add_form, self)
         self.edit_form = _checking(self.edit_form, self)
 
@@ -117,6 +121,33 @@ RATE_REFUSALS = (
     _("执行期与已有费率（%(start)s至%(end)s）重叠：请先为已有费率设置执行终止年月"),
     _("工伤保险"), _("生育保险"),
 )
+# rules.year_parameters' refusals, for translation.
+YEAR_TERM_REFUSALS = (
+    _("记账利率应为0至0.2之间的小数（0.0262表示2.62%%）：%(value)s"),
+    _("滞纳金日费率应为0至0.01之间的小数（0.0005表示每日0.05%%）：%(value)s"),
+    _("缴费截止日应为1至31之间的整数（次月的第几日）：%(value)s"),
+)
+
+
+class ExactDecimalField(DecimalField):
+    """A decimal shown as stored: WTForms rounds to two places, so an edit form showed a
+    记账利率 of 0.0262 as 0.03 and a daily late-fee rate of 0.0005 as 0.00 — and saving it
+    stored that. Money keeps its two places; a rate shows its digits without trailing zeros."""
+
+    def _value(self):
+        if self.raw_data or not isinstance(self.data, Decimal) or not self.data.is_finite():
+            return super()._value()
+        value = self.data.normalize()
+        if value.as_tuple().exponent > -2:
+            value = value.quantize(Decimal("0.01"))
+        return format(value, "f")
+
+
+def _show_decimals_exactly(form_class) -> None:
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if isinstance(unbound, UnboundField) and unbound.field_class is DecimalField:
+            unbound.field_class = ExactDecimalField
 
 
 class _FreshLists(dict):
@@ -133,10 +164,26 @@ def shown(message) -> str:
 def _checking(form_class, view):
     class Checked(form_class):
         def validate(self, extra_validators=None):
-            return super().validate(extra_validators) and view.form_passes(self)
+            passed = super().validate(extra_validators) and view.form_passes(self)
+            if not passed:
+                audit_refusal(view, self)
+            return passed
 
     Checked.__name__ = form_class.__name__
     return Checked
+
+
+def audit_refusal(view, form) -> None:
+    """A refused add or edit leaves nothing changed but a row in the audit log: which row,
+    the fields refused with their reasons and what was typed into them."""
+    target = view.datamodel.obj.__tablename__
+    refused = {name: field for name, field in form._fields.items() if field.errors}
+    audit.record_now(
+        f"{target}_refused", target_type=target, target_id=getattr(form, "_id", None),
+        success=False, detail={
+            "errors": {name: [str(e).replace("%%", "%") for e in field.errors]  # shown()
+                       for name, field in refused.items()},
+            "typed": {name: (field.raw_data or [None])[0] for name, field in refused.items()}})
 
 
 def refuse(field: str, message) -> RuleError:

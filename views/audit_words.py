@@ -20,7 +20,8 @@ ACTIONS = {
     "batch_import": _("批量导入"), "declaration_phone_confirmed": _("原手机验证确认"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
-VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除"}
+VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除",
+         "refused": "%(table)s录入未通过校验"}
 # Tables an action or target names that no admin screen lists.
 TARGETS = {
     "declaration": _("申报"), "phone": _("手机号码"), "unit": _("单位"), "user": _("用户"),

@@ -400,6 +400,7 @@ DOMAIN_MESSAGES = (
     lazy_gettext("%(table)s新增"),
     lazy_gettext("%(table)s修改"),
     lazy_gettext("%(table)s删除"),
+    lazy_gettext("%(table)s录入未通过校验"),
     # views/batch_steps.py
     lazy_gettext("（含数据）"),
     lazy_gettext("只有未提交的批量申报可以删除人员"),

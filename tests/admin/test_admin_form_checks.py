@@ -84,7 +84,8 @@ def test_the_unit_registry_offers_its_statuses(app, admin):
 
 
 YEAR_ROW = {"year": "2027", "average_wage": "120000", "floor_pct": "60", "cap_pct": "300",
-            "window_start": "", "window_end": "", "interest_rate": "0.0262"}
+            "window_start": "", "window_end": "", "interest_rate": "0.0262",
+            "late_fee_rate": "0.0005", "due_day": "15"}
 
 
 @pytest.mark.parametrize("change, reason, typed", [

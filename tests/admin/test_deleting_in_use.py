@@ -28,7 +28,8 @@ def test_a_used_year_parameter_is_kept(app, admin, db_read):
 
 def test_an_unused_year_parameter_is_deleted(app, admin, db_read):
     row = {"year": "2027", "average_wage": "120000", "floor_pct": "60", "cap_pct": "300",
-           "window_start": "", "window_end": "", "interest_rate": "0.0262"}
+           "window_start": "", "window_end": "", "interest_rate": "0.0262",
+           "late_fee_rate": "0.0005", "due_day": "15"}
     assert admin.post("/yearparameterview/add", data=row).status_code == 302
     pk = db_read(select(YearParameter.id).where(YearParameter.year == 2027))
     response = admin.post(f"/yearparameterview/delete/{pk}", follow_redirects=True)
