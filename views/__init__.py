@@ -28,6 +28,7 @@ from views.login import CaptchaView
 from views.password_reset import PasswordResetView
 from views.payment_queries import BillView, ContributionView, PaymentView, UnitContributionView
 from views.registration import RegistrationView
+from views.statistics import StatisticsView
 from views.unit_queries import StaffChangeView, UnitInfoView, UnitRateView, UnitStaffView
 
 QUERIES = _("信息查询")
@@ -108,6 +109,10 @@ def _register_declarations(appbuilder) -> None:
     appbuilder.add_view(ReviewView, name_of(REVIEW_QUEUE), label=REVIEW_QUEUE,
                         icon="fa-gavel", category=name_of(BACK_OFFICE),
                         category_label=BACK_OFFICE, category_icon="fa-gavel")
+    appbuilder.add_view(StatisticsView, name_of(StatisticsView.list_title),
+                        label=StatisticsView.list_title, icon="fa-bar-chart",
+                        category=name_of(BACK_OFFICE), category_label=BACK_OFFICE,
+                        category_icon="fa-gavel")
 
 
 def name_of(label) -> str:
