@@ -66,12 +66,10 @@ def line_chart(title: str, categories: Sequence[str], series: Sequence[Series],
 
 
 def nice_ceiling(value) -> Decimal:
-    """The smallest 1, 2, 5 or 10 × 10ⁿ at or above value / TICKS, times TICKS: the top of
-    an axis whose ticks read as round numbers (0 for an empty chart gives 1 tick step)."""
-    value = Decimal(value)
-    if value <= 0:
-        return Decimal(TICKS)
-    raw = value / TICKS
+    """The smallest 1, 2, 5 or 10 × 10ⁿ (n ≥ 0) at or above value / TICKS, times TICKS: the
+    top of an axis whose ticks read as round numbers."""
+    # A tick step below 1 would label counts 0.2, 0.4 …: the step is at least 1.
+    raw = max(Decimal(value) / TICKS, Decimal(1))
     magnitude = Decimal(10) ** floor(log10(raw))
     for factor in (1, 2, 5, 10):
         if raw <= magnitude * factor:

@@ -55,5 +55,6 @@ def days_back(text) -> int:
     if not text:
         return DEFAULT_DAYS
     if not text.isdigit() or int(text) not in DAY_CHOICES:
-        raise RuleError(f"统计天数应为{'、'.join(map(str, DAY_CHOICES))}之一")
+        choices = "、".join(map(str, DAY_CHOICES))
+        raise RuleError(f"统计天数应为{choices}之一")
     return int(text)

@@ -181,6 +181,11 @@ DOMAIN_MESSAGES = (
     lazy_gettext("单位费率"),
     lazy_gettext("个人费率"),
     lazy_gettext("%(self)s年%(self_2)s月"),
+    # rules/report_period.py
+    lazy_gettext("%(label)s不能晚于本月"),
+    lazy_gettext("统计起始年月不能晚于截止年月"),
+    lazy_gettext("统计期间最多%(max_months)s个月，请缩短期间"),
+    lazy_gettext("统计天数应为%(choices)s之一"),
     # rules/retirement.py
     lazy_gettext("计发月数表只覆盖50至70岁：%(age)s"),
     lazy_gettext("退休年龄类别无效：%(category)s"),
