@@ -26,9 +26,10 @@ class Series(NamedTuple):
 
 
 def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series],
-              tick_format: Callable = str, value_format: Callable = str) -> Markup:
-    """Grouped vertical bars: one group per category, one bar per series."""
-    frame = _Frame(title, categories, series, tick_format)
+              tick_format: Callable = str, value_format: Callable = str, unit: str = "") -> Markup:
+    """Grouped vertical bars: one group per category, one bar per series; ``unit`` is written
+    above the axis's tick labels (万元)."""
+    frame = _Frame(title, categories, series, tick_format, unit)
     group = frame.plot_width / max(len(categories), 1)
     bar = group * 0.8 / max(len(series), 1)
     shapes = []
@@ -46,9 +47,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series],
 
 
 def line_chart(title: str, categories: Sequence[str], series: Sequence[Series],
-               tick_format: Callable = str, value_format: Callable = str) -> Markup:
+               tick_format: Callable = str, value_format: Callable = str, unit: str = "") -> Markup:
     """One polyline per series with a dot per category (days, months)."""
-    frame = _Frame(title, categories, series, tick_format)
+    frame = _Frame(title, categories, series, tick_format, unit)
     step = frame.plot_width / max(len(categories), 1)
     shapes = []
     for s_index, (name, values) in enumerate(series):
@@ -80,9 +81,9 @@ def nice_ceiling(value) -> Decimal:
 class _Frame:
     """The axes, grid, legend and labels every chart shares."""
 
-    def __init__(self, title, categories, series, tick_format):
+    def __init__(self, title, categories, series, tick_format, unit):
         self.title, self.categories, self.series = title, list(categories), list(series)
-        self.tick_format = tick_format
+        self.tick_format, self.unit = tick_format, unit
         largest = max((v for s in series for v in s.values), default=0)
         self.top_value = nice_ceiling(largest)
         self.plot_width = WIDTH - LEFT - RIGHT
@@ -101,7 +102,11 @@ class _Frame:
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
             f'style="max-width:{WIDTH}px;font-size:11px"><title>{title}</title>',
-            *self._grid(), *shapes, *self._x_labels(), *self._legend(), "</svg>"]
+            *self._grid(), *shapes, *self._x_labels(), *self._legend()]
+        if self.unit:
+            parts.append(f'<text class="unit" x="{LEFT - 6}" y="18" text-anchor="end" '
+                         f'fill="#555">{escape(self.unit)}</text>')
+        parts.append("</svg>")
         return Markup("".join(parts))
 
     def _grid(self):

@@ -72,8 +72,15 @@ def money(value) -> str:
 
 
 def _in_ten_thousands(value) -> str:
-    return f"{value / TEN_THOUSAND:,.0f}" if value >= TEN_THOUSAND or not value else \
-        f"{value / TEN_THOUSAND:,.2f}"
+    return f"{value / TEN_THOUSAND:,.0f}"
+
+
+def _money_axis(amounts) -> dict:
+    """The amount axis in 万元 when the amounts run to hundreds of thousands, else in 元."""
+    largest = max((max(a.due, a.paid) for a in amounts), default=0)
+    if largest >= 5 * TEN_THOUSAND:
+        return {"tick_format": _in_ten_thousands, "unit": _("万元")}
+    return {"tick_format": _whole, "unit": _("元")}
 
 
 def _whole(value) -> str:
@@ -84,10 +91,10 @@ def _charts(amounts, bills, per_day, queue) -> dict:
     bill_names = CODES["bill.status"]
     return {
         "amounts": bar_chart(
-            _("每月应缴与实缴金额（万元）"), [month_label(a.month) for a in amounts],
+            _("每月应缴与实缴金额"), [month_label(a.month) for a in amounts],
             [Series(_("应缴金额"), [a.due for a in amounts]),
              Series(_("实缴金额"), [a.paid for a in amounts])],
-            tick_format=_in_ten_thousands, value_format=money),
+            value_format=money, **_money_axis(amounts)),
         "bills": bar_chart(
             _("缴费单据状态（张）"), [str(bill_names.get(b.status, b.status)) for b in bills],
             [Series(_("单据数"), [b.count for b in bills])], tick_format=_whole,

@@ -56,3 +56,11 @@ def test_an_empty_chart_and_many_days():
     labels = svg.findall(f"{SVG}text[@class='category']")
     assert 8 <= len(labels) <= 16  # every other day labelled
     assert svg.find(f"{SVG}polyline") is not None
+
+
+def test_the_unit_is_written_above_the_axis():
+    svg = parsed(bar_chart("应缴", ["2026-01"], [Series("应缴金额", [Decimal("3000000.00")])],
+                           tick_format=lambda v: f"{v / 10000:,.0f}", unit="万元"))
+    assert svg.find(f"{SVG}text[@class='unit']").text == "万元"
+    ticks = [t.text for t in svg.findall(f"{SVG}text[@class='tick']")]
+    assert ticks == ["0", "100", "200", "300", "400", "500"]
