@@ -5,6 +5,7 @@ page: what the admin typed is gone. Checks that run while the form validates mak
 the form again, with the typed values and the reason under the field. Field checks are WTForms
 validators; a view's whole-row ``check(item)`` runs on a copy of the row as the form would
 leave it (``FormChecked``), so the edited row itself is untouched until everything passes.
+A refused form leaves an audit row (``<table>_refused``: the fields, reasons and typed values).
 """
 from datetime import date
 from decimal import Decimal, InvalidOperation
