@@ -108,7 +108,10 @@ def _selection(unit_id: int, kind: str, first=None, last=None, ins_ids=None,
     if ins_ids is not None:
         where.append(C.c.insurance_id.in_(list(ins_ids)))
     if declaration_ids is not None:
-        where.append(C.c.declaration_id.in_(list(declaration_ids)))
+        # 0 stands for back-payment lines no declaration wrote (listed as a group of their own).
+        ids = [i for i in declaration_ids if i]
+        where.append(or_(C.c.declaration_id.in_(ids), C.c.declaration_id.is_(None))
+                     if 0 in declaration_ids else C.c.declaration_id.in_(ids))
     return where
 
 

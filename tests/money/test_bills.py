@@ -351,3 +351,43 @@ def test_bill_numbers_are_unique(ctx):
                 Contribution.paid.is_(False)).values(bill_id=None))
             made.append(billing.create_regular(uid, month, month, [code], TODAY).bill_no)
     assert len(set(made)) == len(made) == 4
+
+
+def test_two_clerks_billing_at_once_make_one_bill(app):
+    """Both see the month unbilled; the database lets only one claim its lines."""
+    import threading
+
+    with app.app_context():
+        uid = unit_id(VIP)
+        month = add_months(THIS_MONTH, -2)
+        lines = count(Contribution, Contribution.unit_id == uid, Contribution.month == month,
+                      Contribution.paid.is_(False), Contribution.bill_id.is_(None))
+        assert lines
+        bills_before = count(Bill)
+    barrier, results = threading.Barrier(2), []
+
+    def clerk():
+        with app.app_context():
+            barrier.wait()
+            try:
+                bill = billing.create_regular(uid, month, month, CODES, TODAY)
+                db.session.commit()
+                results.append(bill.id)
+            except billing.Invalid as refused:
+                db.session.rollback()
+                results.append(refused.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=clerk) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    made = [r for r in results if isinstance(r, int)]
+    assert len(made) == 1 and len(results) == 2, results
+    assert "已在缴费单据" in [r for r in results if isinstance(r, str)][0] or \
+        "没有应缴费用" in [r for r in results if isinstance(r, str)][0]
+    with app.app_context():
+        assert count(Bill) == bills_before + 1
+        assert count(Contribution, Contribution.bill_id == made[0]) == lines
