@@ -19,6 +19,8 @@ ACTIONS = {
     "sms_send": _("发送短信验证码"), "material_upload": _("上传电子材料"),
     "batch_import": _("批量导入"), "declaration_phone_confirmed": _("原手机验证确认"),
     "statistics_refused": _("统计分析查询条件无效"),
+    "bill_create": _("生成缴费单据"), "bill_void": _("作废缴费单据"),
+    "bill_settle": _("缴费单据支付成功"), "bill_refused": _("缴费单据操作被拒绝"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
 VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除",
@@ -27,6 +29,7 @@ VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(tab
 TARGETS = {
     "declaration": _("申报"), "phone": _("手机号码"), "unit": _("单位"), "user": _("用户"),
     "unit_insurance": _("单位参保登记"), "role": _("角色"), "group": _("用户组"),
+    "bill": _("缴费单据"),
 }
 
 
