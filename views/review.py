@@ -8,6 +8,7 @@ from flask_babel import gettext as __
 from sqlalchemy import func, or_, select
 
 from app.declarations import changes, commands, materials, person_facts, phone_change
+from app.declarations import roster_totals
 from app.declarations.choices import load_choices
 from app.declarations.cost_summary import summary
 from app.declarations.display import facts
@@ -95,6 +96,7 @@ class ReviewView(BaseView):
             if unit_business and not compared and declaration.payload else [],
             report=_import_report(declaration),
             summary=summary(declaration) if business else None,
+            roster_totals=roster_totals.of(declaration),
             checklist=materials.checklist(declaration) if business else [],
             mine=declaration.reviewer_id == g.user.id,
             may_release=commands.may_release(declaration, g.user),

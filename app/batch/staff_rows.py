@@ -6,6 +6,7 @@ from sqlalchemy import and_, func, select
 
 from app.extensions import db
 from models.person import ContributionBase, Enrollment, Person
+from models.reference import Insurance
 
 CATEGORY = {"staff": "active", "retired": "retired"}
 # What 导出含数据报盘文件 fills in every row, by field kind: the person and the 申报年度 (this
@@ -21,14 +22,22 @@ def exported_fields(business) -> frozenset | None:
     return frozenset(f.name for f in business.fields if f.kind in EXPORTED_KINDS)
 
 
-def staff_rows(business, unit_id: int, last_wages: bool = False) -> list[dict]:
+def staff_of(business, unit_id: int, *columns):
+    """The query of the unit's people ``business`` lists (its person source's category, open
+    here; only those insured in ``business.staff_insurance`` when it names one), by name."""
     category = CATEGORY.get(business.person_source, "active")
-    people = db.session.execute(
-        select(Person.id, Person.id_number, Person.name)
-        .where(Person.id.in_(select(Enrollment.person_id).where(
-            Enrollment.unit_id == unit_id, Enrollment.end_month.is_(None),
-            Enrollment.category == category)))
-        .order_by(Person.name, Person.id_number)).all()
+    enrolled = select(Enrollment.person_id).where(
+        Enrollment.unit_id == unit_id, Enrollment.end_month.is_(None),
+        Enrollment.category == category)
+    if business.staff_insurance:
+        enrolled = enrolled.join(Insurance, Insurance.id == Enrollment.insurance_id).where(
+            Insurance.code == business.staff_insurance)
+    return (select(Person.id, Person.id_number, Person.name, *columns)
+            .where(Person.id.in_(enrolled)).order_by(Person.name, Person.id_number))
+
+
+def staff_rows(business, unit_id: int, last_wages: bool = False) -> list[dict]:
+    people = db.session.execute(staff_of(business, unit_id)).all()
     names = {f.name for f in business.fields}
     wages = _latest_wages(unit_id) if last_wages and "declared_wage" in names else {}
     year = date.today().year
