@@ -30,7 +30,7 @@ def of(declaration) -> dict | None:
         payload = payload or {}
         if len(rows) < SHOWN:
             rows.append({"seq": seq, "id_number": number, "name": name, "status": status,
-                         "values": [_shown(f, payload.get(f.name)) for f in fields]})
+                         "cells": [_shown(f, payload.get(f.name)) for f in fields]})
         if status == "rejected":
             continue
         counted += 1
