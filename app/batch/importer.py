@@ -227,14 +227,13 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
         if isinstance(failed, BatchFileError):
             raise Invalid(failed.message) from None
         raise
-    report = _staged(declaration, business, user, filename, batch, judged,
-                     f"文件{filename[:100]}")
+    report = _staged(declaration, business, user, filename, batch, judged)
     return ImportResult(declaration, judged.good, report["bad"], judged.bad, report)
 
 
-def _staged(declaration, business, user, filename, batch, judged, source) -> dict:
+def _staged(declaration, business, user, filename, batch, judged, from_page=False) -> dict:
     """The draft's counts, 险种 and import report, its timeline row and the audit row; the
-    commit of the whole staging. ``source`` names where the rows came from (file or page)."""
+    commit of the whole staging. ``from_page``: the rows were typed on the roster page."""
     declaration.item_count = judged.good
     codes = sorted({code for text in judged.insurances for code in str(text or "").split(",")
                     if code})
@@ -244,7 +243,8 @@ def _staged(declaration, business, user, filename, batch, judged, source) -> dic
     db.session.add(DeclarationEvent(
         declaration=declaration, action="import", from_status=workflow.DRAFT,
         to_status=workflow.DRAFT, actor_id=user.id, actor_name=user.username,
-        message=f"{source}：{summary(report)}", ip=audit.client_ip(),
+        message=f"页面录入：{summary(report)}" if from_page
+        else f"文件{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
         at=datetime.now()))
     audit.record("batch_import", target_type="declaration", target_id=declaration.serial_no,
                  user=user, detail=audit_detail(report))
@@ -261,8 +261,11 @@ class RowErrors(Invalid):
         super().__init__(f"有{len(rows)}行未通过核对，请按提示修改")
 
 
+PAGE_SOURCE = "页面录入"  # the report's "file" of rows typed on the roster page
+
+
 def stage_rows(unit_id: int, business_code: str, user, rows: list[dict],
-               declaration: Declaration | None = None, source: str = "页面录入") -> ImportResult:
+               declaration: Declaration | None = None) -> ImportResult:
     """Rows typed on a page (field name → text) staged as the items of a new draft, or as the
     new items of ``declaration``: judged exactly as a file's rows are (validators, registry
     checks, declaration guards), but all or nothing — any bad row raises RowErrors (row number
@@ -293,7 +296,7 @@ def stage_rows(unit_id: int, business_code: str, user, rows: list[dict],
     except BaseException:
         db.session.rollback()
         raise
-    report = _staged(declaration, business, user, source, batch, judged, source)
+    report = _staged(declaration, business, user, PAGE_SOURCE, batch, judged, from_page=True)
     return ImportResult(declaration, judged.good, 0, [], report)
 
 

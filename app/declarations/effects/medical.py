@@ -41,7 +41,8 @@ def medical_subsidy(declaration, items):
                      "month": month, "amount": amount, "declaration_id": declaration.id,
                      "created_at": now})
         total += amount
-        bulk.note(item, f"已记入{month_label(month)}医疗账户补助金{amount:.2f}元")
+        message = f"已记入{month_label(month)}医疗账户补助金{amount:.2f}元"
+        bulk.note(item, message)
     bulk.insert_many(MedicalAccountSubsidy.__table__, rows)
     base_declaration.record_event(declaration.id, declaration.status, "medical_subsidy",
                                   f"医疗账户补助金已记账{len(rows)}人，合计{total:.2f}元")
