@@ -26,7 +26,7 @@ from views.declaration_print import print_response, printable
 from views.notice_steps import NOTICE_PERMISSIONS, NOTICES, NoticeSteps
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
 from views.reduced_person_steps import REDUCED, ReducedPersonSteps
-from views.roster_steps import ROSTER_PERMISSIONS, RosterSteps
+from views.roster_steps import ROSTER_PERMISSIONS, RosterSteps, shown_source
 from views.wage_totals_steps import WageTotalsSteps
 
 STAFF_DROPDOWN_LIMIT = 1000
@@ -279,7 +279,8 @@ class DeclarationWizard(BatchSteps, RosterSteps, PhoneChangeSteps, NoticeSteps,
         shows its size and file instead (its persons are on the batch page)."""
         if declaration.batch:
             report = (declaration.payload or {}).get("import", {})
-            return [("申报人数", declaration.item_count), ("导入文件", report.get("filename", ""))]
+            return [("申报人数", declaration.item_count),
+                    ("导入文件", shown_source(report.get("filename", "")))]
         return shown_facts(self.business, self._payload(declaration), load_choices())
 
     def _cost(self, declaration):

@@ -8,13 +8,14 @@ DeclarationWizard; every route answers 404 for a business without a roster.
 The rows are the server's list of the unit's people (app/batch/staff_rows.staff_of): a posted
 value for anyone else is never read, and names come from the registry, not the form.
 """
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext as __
 
-from app.batch.importer import RowErrors, stage_rows
+from app.batch.importer import PAGE_SOURCE, RowErrors, stage_rows
 from app.batch.staff_rows import staff_of
 from app.declarations import roster_totals
 from app.errors import DomainError
@@ -87,7 +88,7 @@ class RosterSteps:
 
     def _defaults(self) -> dict:
         """What a new row holds: a month field this month (the manual's 申报年月)."""
-        this_month = month_label(to_month(_today()))
+        this_month = month_label(to_month(date.today()))
         return {f.name: this_month for f in self.roster_fields() if f.kind == "month"}
 
     def _saved_values(self, declaration) -> dict:
@@ -155,8 +156,6 @@ class RosterSteps:
         return totals
 
     def _batch_url(self):
-        from flask import url_for
-
         return url_for(f"{type(self).__name__}.batch")
 
 
@@ -191,6 +190,11 @@ def _declared(fields, values: dict) -> bool:
     return False
 
 
+def shown_source(filename: str) -> str:
+    """An import's file as pages show it: rows typed on the roster page say so in words."""
+    return __(PAGE_SOURCE) if filename == PAGE_SOURCE else filename
+
+
 def _shown(field, value) -> str:
     if value in (None, ""):
         return ""
@@ -198,8 +202,3 @@ def _shown(field, value) -> str:
         return month_label(int(value))
     return str(value)
 
-
-def _today():
-    from datetime import date
-
-    return date.today()
