@@ -25,6 +25,7 @@ from views.declaration_queries import (
     MaterialView,
 )
 from views.login import CaptchaView
+from views.medical_queries import MedicalSubsidyView
 from views.password_reset import PasswordResetView
 from views.payment_queries import BillView, ContributionView, PaymentView, UnitContributionView
 from views.registration import RegistrationView
@@ -46,6 +47,7 @@ MENU = [
         (ContributionView, "fa-money"),
         (BillView, "fa-file-text-o"),
         (DeclarationView, "fa-tasks"),
+        (MedicalSubsidyView, "fa-medkit"),
     ]),
     (ADMIN, "fa-cogs", [
         None,

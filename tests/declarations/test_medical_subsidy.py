@@ -81,7 +81,7 @@ def pdf_words(data: bytes) -> str:
 
 # ---- the roster with 批设置, the review, the effect, the print ---------------------------------
 
-def test_roster_batch_set_adjust_submit_approve_and_print(app, employer, reviewer):
+def test_roster_batch_set_adjust_submit_approve_and_print(app, employer, reviewer, as_user):
     a, b, c = medical_staff(app, ORDINARY, 3)
     # The menu opens on the roster: every 310 person of the unit, with an amount each.
     page = page_of(employer.get("/declare/c14/roster/"))
@@ -135,6 +135,11 @@ def test_roster_batch_set_adjust_submit_approve_and_print(app, employer, reviewe
         (c.id, unit_id, MONTH, Decimal("1200.00"), pk)])
     status = page_of(employer.get(f"/declare/c14/{pk}/"))
     assert "医疗账户补助金已记账3人，合计3900.50元" in status
+    # 医疗账户补助金查询: the unit's own subsidies; another unit sees none of them.
+    listed = page_of(employer.get(f"/medicalsubsidyview/list/?_flt_0_person.id_number={b.id_number}"))
+    assert b.id_number in listed and "1500.50" in listed and text(MONTH) in listed
+    other = page_of(as_user(VIP).get("/medicalsubsidyview/list/"))
+    assert all(p.id_number not in other for p in (a, b, c))
 
     response = employer.get(f"/declare/c14/{pk}/print.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
