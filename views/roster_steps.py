@@ -24,7 +24,10 @@ from models.person import Person
 from rules import workflow
 from rules.months import month_label, to_month
 
-ROSTER_LIMIT = 1000  # people on one page; a bigger unit declares by 报盘 (Excel)
+# People on one page; a bigger unit declares by 报盘 (Excel), as the manual has it. Each person
+# posts three form parts (month, amount, tick), and Werkzeug refuses more than MAX_FORM_PARTS
+# (1000) with a 413 before any view runs.
+ROSTER_LIMIT = 300
 ROSTER_PERMISSIONS = {"roster": "new", "roster_edit": "edit"}
 PERSON = ("id_number", "name")
 
@@ -59,7 +62,8 @@ class RosterSteps:
         people = self._roster_people()
         if people is None:
             flash(__("本单位人员超过%(n)s人，请使用批量申报（Excel报盘）", n=ROSTER_LIMIT), "warning")
-            return redirect(self._batch_url())
+            return redirect(self._batch_url() if declaration is None
+                            else self._url("batch_result", declaration))
         values = self._saved_values(declaration) if request.method == "GET" \
             else self._posted_values(people)
         errors, ticked = {}, set()

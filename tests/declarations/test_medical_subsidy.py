@@ -293,3 +293,13 @@ def test_another_units_draft_roster_print_and_result_are_not_found(app, employer
     assert p.id_number not in page_of(other.get(ROSTER))
     # A roster route of a business without one: 404.
     assert employer.get("/declare/c2/roster/").status_code == 404
+
+
+def test_a_unit_too_big_for_one_page_is_sent_to_the_batch(app, employer, monkeypatch):
+    from views import roster_steps
+
+    monkeypatch.setattr(roster_steps, "ROSTER_LIMIT", 2)
+    response = employer.get(ROSTER)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/declare/c14/batch/")
+    # The page's limit keeps a full roster's POST under Werkzeug's form-part limit.
+    assert 3 * 300 + 10 < app.config.get("MAX_FORM_PARTS", 1000)
