@@ -157,15 +157,22 @@ def test_roster_batch_set_adjust_submit_approve_and_print(app, employer, reviewe
     assert f"该人员{text(MONTH)}的医疗账户补助金已申报成功，同一月份不能重复申报" in page
 
 
-def test_a_vip_units_roster_is_approved_at_once(app, as_user):
+def test_a_vip_units_roster_and_single_entry_are_approved_at_once(app, as_user):
     client = as_user(VIP)
-    (p,) = medical_staff(app, VIP, 1)
+    p, q = medical_staff(app, VIP, 2)
     response = roster_post(client, {p.id_number: "800"})
     assert response.status_code == 302, field_errors(response)
     pk = pk_from(response.headers["Location"])
     Employer(client, "C14").submit(pk)
     rows = subsidies(app, pk)
     assert [(r[0], r[2], r[3]) for r in rows] == [(p.id, MONTH, Decimal("800.00"))]
+    # The single-person 录入 of the same business (one item, not a batch).
+    assert 'id="to-roster"' in page_of(client.get("/declare/c14/new/"))
+    pk = Employer(client, "C14").through_submit({
+        "id_number": q.id_number, "name": q.name, "month": text(add_months(MONTH, -1)),
+        "amount": "66.6"})
+    rows = subsidies(app, pk)
+    assert [(r[0], r[2], r[3]) for r in rows] == [(q.id, add_months(MONTH, -1), Decimal("66.60"))]
 
 
 # ---- refusals: nothing saved, the reason on the row ----------------------------------------
