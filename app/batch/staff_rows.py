@@ -16,10 +16,15 @@ EXPORTED_KINDS = frozenset({"id_number", "name", "year"})
 
 
 def exported_fields(business) -> frozenset | None:
-    """The fields export-with-data fills for ``business``; None if it has no such export."""
+    """The fields export-with-data fills for ``business``; None if it has no such export. A
+    roster business (C14) also has its months filled with this month, as its page starts."""
     if business.person_source not in CATEGORY:
         return None
-    return frozenset(f.name for f in business.fields if f.kind in EXPORTED_KINDS)
+    return frozenset(f.name for f in business.fields if f.kind in _exported_kinds(business))
+
+
+def _exported_kinds(business) -> frozenset:
+    return EXPORTED_KINDS | {"month"} if business.roster else EXPORTED_KINDS
 
 
 def staff_of(business, unit_id: int, *columns):
@@ -41,12 +46,15 @@ def staff_rows(business, unit_id: int, last_wages: bool = False) -> list[dict]:
     names = {f.name for f in business.fields}
     wages = _latest_wages(unit_id) if last_wages and "declared_wage" in names else {}
     year = date.today().year
-    kinds = {f.kind: f.name for f in business.fields if f.kind in EXPORTED_KINDS}
+    kinds = {f.kind: f.name for f in business.fields if f.kind in _exported_kinds(business)}
+    this_month = year * 100 + date.today().month
     rows = []
     for person_id, number, name in people:
         row = {kinds["id_number"]: number, kinds.get("name", "name"): name}
         if "year" in kinds:
             row[kinds["year"]] = year
+        if "month" in kinds:
+            row[kinds["month"]] = this_month
         if person_id in wages:
             row["declared_wage"] = wages[person_id]
         rows.append(row)

@@ -275,8 +275,11 @@ def test_the_template_with_data_lists_the_310_staff_only(app, employer):
     response = employer.get("/declare/c14/template.xlsx?data=1")
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.data)).worksheets[0]
-    numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    numbers = {row[0] for row in rows}
     assert numbers and p.id_number not in numbers
+    assert {str(row[2]).replace("-", "")[:6] for row in rows} == {str(MONTH)}  # this month
+    assert {row[3] for row in rows} == {None}  # the amount is the clerk's to fill
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["社会保障号码", "姓名", "申报年月", "本月申报金额"]
 
@@ -310,3 +313,28 @@ def test_a_unit_too_big_for_one_page_is_sent_to_the_batch(app, employer, monkeyp
     assert response.status_code == 302 and response.headers["Location"].endswith("/declare/c14/batch/")
     # The page's limit keeps a full roster's POST under Werkzeug's form-part limit.
     assert 3 * 300 + 10 < app.config.get("MAX_FORM_PARTS", 1000)
+
+
+def test_an_export_with_data_file_imports_only_the_rows_given_an_amount(app, as_user):
+    """导出含数据报盘文件 → fill two amounts → 批量导入: the others are skipped, not failed."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from app.batch import importer
+    from tests.declarations.registry_support import acting
+
+    client = as_user(ORDINARY)
+    book = load_workbook(BytesIO(client.get("/declare/c14/template.xlsx?data=1").data))
+    sheet = book.worksheets[0]
+    a, b = medical_staff(app, ORDINARY, 2, skip=35)
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in (a.id_number, b.id_number):
+            row[3].value = "321.5" if row[0].value == a.id_number else "0.5"
+    buffer = BytesIO()
+    book.save(buffer)
+    with acting(app, ORDINARY) as (db, user):
+        result = importer.import_file(user.unit_id, "C14", user, buffer.getvalue(), "c14.xlsx")
+        assert (result.good, result.bad) == (2, 0)
+        assert result.report["skipped"] > 0
+        assert sorted(i.payload["amount"] for i in result.declaration.items) == ["0.5", "321.5"]
