@@ -286,6 +286,11 @@ def stage_rows(unit_id: int, business_code: str, user, rows: list[dict],
                     declaration.id if declaration is not None else None, None, None)
     if judged.bad:
         db.session.rollback()
+        # Nothing staged, but the refusal is on record (who tried what, and how much of it).
+        audit.record_now("batch_import", target_type="declaration", success=False, user=user,
+                         target_id=declaration.serial_no if declaration is not None else None,
+                         detail={"business": business.code, "file": PAGE_SOURCE,
+                                 "good": judged.good, "bad": len(judged.bad)})
         raise RowErrors({bad["row"]: "；".join(bad["errors"].values()) for bad in judged.bad})
     try:
         declaration = _draft(declaration, unit_id, business, user)

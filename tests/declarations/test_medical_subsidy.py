@@ -193,6 +193,13 @@ def test_amounts_out_of_bounds_are_refused_on_their_row(app, employer, amount, r
                     page, re.S)
     assert row and reason in row.group(1), page[:300]
     assert "有1行未通过核对" in page
+    with session_of(app) as s:  # the refusal is audited
+        from models.audit import AuditLog
+
+        last = s.scalars(select(AuditLog).where(AuditLog.action == "batch_import")
+                         .order_by(AuditLog.id.desc()).limit(1)).one()
+        assert (last.success, last.username, last.detail["bad"], last.detail["good"]) == (
+            False, ORDINARY, 1, 1)
 
 
 def test_the_upper_bound_itself_and_zero_rows(app, employer):
