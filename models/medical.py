@@ -1,8 +1,11 @@
-"""Medical registrations: 异地就医备案 (C12) and 门诊规定病种 (C13)."""
+"""Medical registrations: 异地就医备案 (C12), 门诊规定病种 (C13), 医疗账户补助金 (C14)."""
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import relationship
+
+from models.columns import Money, Month
 
 
 class RemoteMedicalFiling(Model):
@@ -35,3 +38,23 @@ class OutpatientDiseaseApproval(Model):
     end_date = Column(Date)
     status = Column(String(10), nullable=False, default="active")
     declaration_id = Column(Integer, ForeignKey("declaration.id"))
+
+
+class MedicalAccountSubsidy(Model):
+    """医疗账户补助金 (C14): an amount credited to one person's medical account for one month,
+    written by the approval of the unit's declaration (one per person and month)."""
+
+    __tablename__ = "medical_account_subsidy"
+    __table_args__ = (UniqueConstraint("person_id", "month", name="uq_medical_subsidy_month"),
+                      Index("ix_medical_subsidy_unit_month", "unit_id", "month"))
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id"), nullable=False)
+    unit_id = Column(Integer, ForeignKey("unit.id"), nullable=False)
+    month = Column(Month, nullable=False)  # 申报年月
+    amount = Column(Money, nullable=False)  # 本月申报金额
+    declaration_id = Column(Integer, ForeignKey("declaration.id"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=datetime.now)
+
+    person = relationship("Person")
+    unit = relationship("Unit")
+    declaration = relationship("Declaration")

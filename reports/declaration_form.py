@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from reports.back_pay_form import back_pay_context
+from reports.medical_subsidy_form import subsidy_context
 from rules import business as registry
 from rules import id_number
 from rules.contribution_base import CLAMPED_TO_CAP, CLAMPED_TO_FLOOR, decide_base
@@ -27,6 +28,7 @@ GENDERS = {"male": "男", "female": "女"}
 ITEM_RESULTS = {"pending": N_("待审核"), "approved": N_("通过"), "rejected": N_("不通过")}
 CLAMP_MARKS = {CLAMPED_TO_FLOOR: N_("按下限"), CLAMPED_TO_CAP: N_("按上限")}
 BACK_PAY_FORM = "back_pay_application"  # 补缴申请表 (C5), reports/back_pay_form.py
+SUBSIDY_FORM = "medical_subsidy_form"  # 社会保险费申报表 of C14, reports/medical_subsidy_form.py
 # Only a decided declaration is an official record; anything else prints with a warning.
 OFFICIAL = frozenset({APPROVED, PARTIAL})
 
@@ -84,6 +86,7 @@ def declaration_context(declaration, lookups: dict, gettext=lambda s: s) -> dict
            if business.code == registry.WAGE_DECLARATION else {}),
         **(back_pay_context(items, rows, lookups) if business.print_form == BACK_PAY_FORM
            else {}),
+        **(subsidy_context(items, rows) if business.print_form == SUBSIDY_FORM else {}),
     }
 
 

@@ -46,6 +46,11 @@ class Business:
     # Names of app-side checks over the whole declaration's rows (app/declarations/guards/
     # PAYLOAD_GUARDS): facts the database holds, such as "once per person and year".
     declaration_guards: tuple = ()
+    # 录入 as one page listing the unit's people, an input per row and 批设置 (one value set
+    # for the ticked rows at once): views/roster_steps.py. ``staff_insurance`` narrows the
+    # listed people (and 导出含数据报盘文件) to those insured here in that 险种.
+    roster: bool = False
+    staff_insurance: str | None = None
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -109,6 +114,7 @@ TERMINATION = MaterialType("termination", "解除/终止劳动合同证明", req
 CHANGE_PROOF = MaterialType("change_proof", "变更证明材料", required=True)
 OTHER_PROOF = MaterialType("other", "其他材料")
 WAGE_PROOF = MaterialType("wage_proof", "工资发放明细表")
+SUBSIDY_PROOF = MaterialType("subsidy_proof", "医疗账户补助金发放说明")
 BACK_PAY_PROOF = MaterialType("back_pay_proof", "补缴期间劳动合同及工资发放记录", required=True)
 # 居民医疗停保原因 (choice source "resident_stop_reason"; app/declarations/choices.py FIXED).
 RESIDENT_STOP_REASONS = {"employee": "参加职工医保", "death": "死亡", "other": "其他"}
@@ -259,6 +265,20 @@ BUSINESSES = {b.code: b for b in (
         materials=(OTHER_PROOF,),
         checks=(medical.stop_month,),
         registry_checks=(medical.resident_here_or_unemployed, common.name_matches),
+    ),
+    Business(
+        "C14", "医疗账户补助金申报", OTHER, person_source="staff", batch=True, roster=True,
+        staff_insurance="310", effect="medical_subsidy", insurance_scope=("310",),
+        print_form="medical_subsidy_form",
+        description="新开户单位可为参加职工基本医疗保险的在职人员申报医疗账户补助金：逐人录入"
+                    "本月申报金额，或勾选人员后用批设置统一设置金额，也可导出含数据报盘文件填写后批量导入。",
+        fields=(ID, NAME,
+                Field("month", "申报年月", "month", help="补助金所属年月，如2026-11"),
+                Field("amount", "本月申报金额", "money", help="元，大于0，最多两位小数")),
+        materials=(SUBSIDY_PROOF,),
+        checks=(medical.subsidy_month, medical.subsidy_amount),
+        registry_checks=(common.staff_here, medical.medical_insured_here, common.name_matches),
+        declaration_guards=("subsidy_once",),
     ),
 )}
 

@@ -25,6 +25,7 @@ from views.declaration_queries import (
     MaterialView,
 )
 from views.login import CaptchaView
+from views.medical_queries import MedicalSubsidyView
 from views.password_reset import PasswordResetView
 from views.payment_queries import BillView, ContributionView, PaymentView, UnitContributionView
 from views.registration import RegistrationView
@@ -49,6 +50,7 @@ MENU = [
         (ContributionView, "fa-money"),
         (BillView, "fa-file-text-o"),
         (DeclarationView, "fa-tasks"),
+        (MedicalSubsidyView, "fa-medkit"),
     ]),
     (PAYING, "fa-credit-card", [
         (BillingView, "fa-calculator"),

@@ -26,6 +26,7 @@ from views.declaration_print import print_response, printable
 from views.notice_steps import NOTICE_PERMISSIONS, NOTICES, NoticeSteps
 from views.phone_change_steps import PHONE_PERMISSIONS, PhoneChangeSteps
 from views.reduced_person_steps import REDUCED, ReducedPersonSteps
+from views.roster_steps import ROSTER_PERMISSIONS, RosterSteps, shown_source
 from views.wage_totals_steps import WageTotalsSteps
 
 STAFF_DROPDOWN_LIMIT = 1000
@@ -34,8 +35,8 @@ PERMISSIONS = {"can_new", "can_edit", "can_materials", "can_check", "can_act", "
                "can_print", "can_batch"}
 
 
-class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, ReducedPersonSteps,
-                        WageTotalsSteps, BaseView):
+class DeclarationWizard(BatchSteps, RosterSteps, PhoneChangeSteps, NoticeSteps,
+                        ReducedPersonSteps, WageTotalsSteps, BaseView):
     """Steps shared by every business; ``business`` is set by ``wizard_for``."""
 
     business: Business = None
@@ -45,7 +46,7 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, ReducedPerson
                               "material_file": "materials",
                               "material_delete": "materials", "check": "check", "act": "act",
                               "status": "status", "print_pdf": "print", **BATCH_PERMISSIONS,
-                              **PHONE_PERMISSIONS, **NOTICE_PERMISSIONS}
+                              **ROSTER_PERMISSIONS, **PHONE_PERMISSIONS, **NOTICE_PERMISSIONS}
 
     @expose("/new/", methods=["GET", "POST"])
     @has_access
@@ -66,6 +67,8 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, ReducedPerson
     @has_access
     def edit(self, pk):
         declaration = self._load(pk)
+        if declaration.batch and self.business.roster:  # the page of every person again
+            return redirect(self._url("roster_edit", declaration))
         if declaration.batch:  # a batch is changed by re-import and dropping rows
             return redirect(self._url("batch_result", declaration))
         form = self._form(declaration)
@@ -276,7 +279,8 @@ class DeclarationWizard(BatchSteps, PhoneChangeSteps, NoticeSteps, ReducedPerson
         shows its size and file instead (its persons are on the batch page)."""
         if declaration.batch:
             report = (declaration.payload or {}).get("import", {})
-            return [("申报人数", declaration.item_count), ("导入文件", report.get("filename", ""))]
+            return [("申报人数", declaration.item_count),
+                    ("导入文件", shown_source(report.get("filename", "")))]
         return shown_facts(self.business, self._payload(declaration), load_choices())
 
     def _cost(self, declaration):
@@ -307,8 +311,10 @@ def wizard_for(business: Business) -> type:
         "business": business,
         "route_base": f"/declare/{business.code.lower()}",
         "class_permission_name": f"Declare{business.code}",
-        # A business with a 注意事项 opens on it (views/notice_steps.py).
-        "default_view": "notice" if business.code in NOTICES else "new",
+        # A business with a 注意事项 opens on it (views/notice_steps.py), one with a roster on
+        # its page of every person (views/roster_steps.py).
+        "default_view": "notice" if business.code in NOTICES
+        else "roster" if business.roster else "new",
     })
 
 

@@ -105,6 +105,12 @@ DOMAIN_MESSAGES = (
     lazy_gettext("停保年月不能早于1995年1月"),
     lazy_gettext("未找到该人员，请核对社会保障号码"),
     lazy_gettext("该人员不是城乡居民医疗保险参保人员，不能办理居民医疗停保"),
+    lazy_gettext("申报年月不能晚于本月"),
+    lazy_gettext("申报年月不能早于1995年1月"),
+    lazy_gettext("本月申报金额应大于0"),
+    lazy_gettext("本月申报金额不能超过%(subsidy_max)s元，请核对"),
+    lazy_gettext("该人员未在本单位参加职工基本医疗保险，不能申报医疗账户补助金"),
+    lazy_gettext("申报年月不能早于该人员在本单位参加医疗保险的年月%(month_label)s"),
     # rules/checks/retirement.py
     lazy_gettext("退休年月不能晚于本月"),
     lazy_gettext("该人员已办理退休，不能重复办理"),
@@ -257,7 +263,11 @@ DOMAIN_MESSAGES = (
     # app/batch/importer.py
     lazy_gettext("%(name)s不支持批量申报"),
     lazy_gettext("只有未提交的批量申报可以重新导入"),
+    lazy_gettext("页面录入：%(summary)s"),
     lazy_gettext("文件%(filename)s：%(summary)s"),
+    lazy_gettext("有%(rows)s行未通过核对，请按提示修改"),
+    lazy_gettext("页面录入"),
+    lazy_gettext("请至少为一名人员录入申报内容"),
     lazy_gettext("与第%(seen)s行的人员重复"),
     # app/batch/jobs.py
     lazy_gettext("已校验%(done)s/%(total)s行"),
@@ -346,6 +356,8 @@ DOMAIN_MESSAGES = (
     # app/declarations/effects/medical.py
     lazy_gettext("已登记居民医疗保险自%(month)s年%(month_2)s月停保（%(reason)s）"),
     lazy_gettext("居民医疗停保已登记%(items)s人"),
+    lazy_gettext("已记入%(month_label)s医疗账户补助金%(amount)s元"),
+    lazy_gettext("医疗账户补助金已记账%(rows)s人，合计%(total)s元"),
     # app/declarations/guards/bases.py
     lazy_gettext("该人员在本申报中重复（与第%(row)s行）"),
     lazy_gettext("未找到本单位流水号为%(serial_no)s的工资申报"),
@@ -353,6 +365,8 @@ DOMAIN_MESSAGES = (
     lazy_gettext("该工资申报已撤销，不能重复撤销"),
     lazy_gettext("该工资申报已有未办结的撤销申报（流水号%(other)s），请先办结或作废"),
     lazy_gettext("未找到该人员的参保信息"),
+    # app/declarations/guards/medical.py
+    lazy_gettext("该人员%(month_label)s的医疗账户补助金已申报成功，同一月份不能重复申报"),
     # app/declarations/materials.py
     lazy_gettext("仅支持jpg、png、pdf格式的文件"),
     lazy_gettext("只能用同一类型的材料更换"),
@@ -377,6 +391,7 @@ DOMAIN_MESSAGES = (
     # app/declarations/shown.py
     lazy_gettext("已撤销"),
     lazy_gettext("居民医疗停保登记"),
+    lazy_gettext("医疗账户补助金记账"),
     # app/declarations/unfinished.py
     lazy_gettext("该人员已有未办结的同类申报，请先办结或作废"),
     # app/errors.py
@@ -479,6 +494,12 @@ DOMAIN_MESSAGES = (
     lazy_gettext("导入时间"),
     lazy_gettext("文件行数"),
     lazy_gettext("导入成功"),
+    # views/roster_steps.py
+    lazy_gettext("本单位人员超过%(n)s人，请使用批量申报（Excel报盘）"),
+    lazy_gettext("请先勾选要批设置的人员"),
+    lazy_gettext("请填写批设置的内容"),
+    lazy_gettext("已为%(n)s人批设置，可再逐人调整后保存"),
+    lazy_gettext("已保存%(n)s人"),
     # views/tasks.py
     lazy_gettext("待办任务"),
     lazy_gettext("已办任务"),

@@ -8,6 +8,8 @@ from flask_babel import gettext as __
 from sqlalchemy import func, or_, select
 
 from app.declarations import changes, commands, materials, person_facts, phone_change
+from app.declarations import roster_totals
+from views.roster_steps import shown_source
 from app.declarations.choices import load_choices
 from app.declarations.cost_summary import summary
 from app.declarations.display import facts
@@ -95,6 +97,7 @@ class ReviewView(BaseView):
             if unit_business and not compared and declaration.payload else [],
             report=_import_report(declaration),
             summary=summary(declaration) if business else None,
+            roster_totals=roster_totals.of(declaration),
             checklist=materials.checklist(declaration) if business else [],
             mine=declaration.reviewer_id == g.user.id,
             may_release=commands.may_release(declaration, g.user),
@@ -227,7 +230,7 @@ def _import_report(declaration) -> list[tuple[str, object]]:
     report = (declaration.payload or {}).get("import") if declaration.batch else None
     if not report:
         return []
-    return [("导入文件", report.get("filename", "")),
+    return [("导入文件", shown_source(report.get("filename", ""))),
             ("导入时间", str(report.get("at", "")).replace("T", " ")[:16]),
             ("文件行数", report.get("rows", "")), ("导入成功", report.get("good", "")),
             ("导入失败", report.get("bad", ""))]

@@ -148,6 +148,13 @@ RULE_MESSAGES = (
     lazy_gettext("为城乡居民办理基本医疗保险停保：按社会保障号码和姓名核对人员后提交审核。"),
     lazy_gettext("停保年月"),
     lazy_gettext("停保原因"),
+    lazy_gettext("医疗账户补助金申报"),
+    lazy_gettext("新开户单位可为参加职工基本医疗保险的在职人员申报医疗账户补助金：逐人录入本月申报金额，或勾选人员后用批设置统一设置金额，也可导出含数据报盘文件填写后批量导入。"),
+    lazy_gettext("申报年月"),
+    lazy_gettext("本月申报金额"),
+    lazy_gettext("补助金所属年月，如2026-11"),
+    lazy_gettext("元，大于0，最多两位小数"),
+    lazy_gettext("医疗账户补助金发放说明"),
     # rules/workflow.py: STATUS_NAMES
     lazy_gettext("未提交"),
     lazy_gettext("提交后等待处理"),

@@ -26,7 +26,7 @@ from sqlalchemy import delete
 from app import audit
 from app.batch.file_level import whole_file_refusals
 from app.batch.import_report import audit_detail, import_report, summary
-from app.batch.reader import BatchFileError, stream_batch
+from app.batch.reader import Batch, BatchFileError, Row, stream_batch
 from app.batch.staff_rows import exported_fields
 from app.declarations import guards, person_facts
 from app.declarations.choices import load_choices
@@ -227,21 +227,82 @@ def _import(unit_id, business, user, data, filename, declaration, progress) -> I
         if isinstance(failed, BatchFileError):
             raise Invalid(failed.message) from None
         raise
-    declaration.item_count = good = judged.good
+    report = _staged(declaration, business, user, filename, batch, judged)
+    return ImportResult(declaration, judged.good, report["bad"], judged.bad, report)
+
+
+def _staged(declaration, business, user, filename, batch, judged, from_page=False) -> dict:
+    """The draft's counts, 险种 and import report, its timeline row and the audit row; the
+    commit of the whole staging. ``from_page``: the rows were typed on the roster page."""
+    declaration.item_count = judged.good
     codes = sorted({code for text in judged.insurances for code in str(text or "").split(",")
                     if code})
-    declaration.insurance_codes = ",".join(codes) or None
+    declaration.insurance_codes = ",".join(codes) or business.staff_insurance or None
     report = import_report(business, filename, batch, judged)
     declaration.payload = {"import": report}
     db.session.add(DeclarationEvent(
         declaration=declaration, action="import", from_status=workflow.DRAFT,
         to_status=workflow.DRAFT, actor_id=user.id, actor_name=user.username,
-        message=f"文件{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
+        message=f"页面录入：{summary(report)}" if from_page
+        else f"文件{filename[:100]}：{summary(report)}", ip=audit.client_ip(),
         at=datetime.now()))
     audit.record("batch_import", target_type="declaration", target_id=declaration.serial_no,
                  user=user, detail=audit_detail(report))
     db.session.commit()
-    return ImportResult(declaration, good, report["bad"], judged.bad, report)
+    return report
+
+
+class RowErrors(Invalid):
+    """Rows of a page (录入 with 批设置) refused: ``rows`` maps each bad row's number to its
+    reasons; nothing was staged."""
+
+    def __init__(self, rows: dict):
+        self.rows = rows
+        super().__init__(f"有{len(rows)}行未通过核对，请按提示修改")
+
+
+PAGE_SOURCE = "页面录入"  # the report's "file" of rows typed on the roster page
+
+
+def stage_rows(unit_id: int, business_code: str, user, rows: list[dict],
+               declaration: Declaration | None = None) -> ImportResult:
+    """Rows typed on a page (field name → text) staged as the items of a new draft, or as the
+    new items of ``declaration``: judged exactly as a file's rows are (validators, registry
+    checks, declaration guards), but all or nothing — any bad row raises RowErrors (row number
+    = its index + 1) and nothing changes."""
+    business = registry.get(business_code)
+    if not business.batch:
+        raise Invalid(f"{business.name}不支持批量申报")
+    if declaration is not None and declaration.status != workflow.DRAFT:
+        raise Invalid("只有未提交的批量申报可以重新导入")
+    if not rows:
+        raise Invalid("请至少为一名人员录入申报内容")
+    labels = {f.name: f.label for f in business.fields}
+    names = [f.name for f in business.fields]
+    batch = Batch(business.code, [f.label for f in business.fields], names, expected=len(rows))
+    batch.rows = [Row(n, {name: row.get(name) for name in names})
+                  for n, row in enumerate(rows, start=1)]
+    judged = _judge(business, unit_id, batch, labels,
+                    declaration.id if declaration is not None else None, None, None)
+    if judged.bad:
+        db.session.rollback()
+        # Nothing staged, but the refusal is on record (who tried what, and how much of it).
+        audit.record_now("batch_import", target_type="declaration", success=False, user=user,
+                         target_id=declaration.serial_no if declaration is not None else None,
+                         detail={"business": business.code, "file": PAGE_SOURCE,
+                                 "good": judged.good, "bad": len(judged.bad)})
+        raise RowErrors({bad["row"]: "；".join(bad["errors"].values()) for bad in judged.bad})
+    try:
+        declaration = _draft(declaration, unit_id, business, user)
+        items = _Items(declaration.id)
+        for item in judged.kept:
+            items.add(item)
+        items.close()
+    except BaseException:
+        db.session.rollback()
+        raise
+    report = _staged(declaration, business, user, PAGE_SOURCE, batch, judged, from_page=True)
+    return ImportResult(declaration, judged.good, 0, [], report)
 
 
 def _without_draft(unit_id, business, user, filename, batch, judged) -> ImportResult:

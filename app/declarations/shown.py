@@ -12,7 +12,7 @@ from models.reference import Insurance
 from rules import workflow
 
 EVENT_NAMES = {**workflow.EVENT_NAMES, "import": "导入", "revoked": "已撤销",
-               "resident_stop": "居民医疗停保登记"}
+               "resident_stop": "居民医疗停保登记", "medical_subsidy": "医疗账户补助金记账"}
 
 
 def insurance_names(codes: str) -> str:

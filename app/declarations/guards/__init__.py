@@ -53,4 +53,4 @@ def for_payloads(business: Business, unit_id: int, payloads: list[dict], today=N
 
 
 # The families register their guards on import.
-from app.declarations.guards import bases  # noqa: E402,F401
+from app.declarations.guards import bases, medical  # noqa: E402,F401
