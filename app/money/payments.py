@@ -82,7 +82,7 @@ def start(bill_id: int, unit_id: int, now: datetime | None = None) -> Started | 
     url = channel.create_order(gw.Order(
         trade_no=payment.trade_no, amount_fen=yuan_to_fen(total),
         subject=f"社会保险费 {bill.bill_no}",
-        notify_url=url_for("PayView.notify", _external=True),
+        notify_url=url_for("PayNotifyView.notify", _external=True),
         return_url=url_for("PayView.result", bill_id=bill.id, _external=True)))
     audit.record("payment_start", target_type="bill", target_id=bill.bill_no,
                  detail={"trade_no": payment.trade_no, "amount": str(payment.amount),
