@@ -44,6 +44,14 @@ DOMAIN_MESSAGES = (
     lazy_gettext("该人员已达法定退休年龄且此前无缴费记录，不能补缴"),
     lazy_gettext("%(missing)s年度缴费基数上下限尚未设置，不能补缴"),
     lazy_gettext("%(label)s无%(get)s费率，不能补缴"),
+    # rules/bill_status.py
+    lazy_gettext("未支付"),
+    lazy_gettext("支付中"),
+    lazy_gettext("已支付"),
+    lazy_gettext("支付失败"),
+    lazy_gettext("缴费单据当前状态下不能执行该操作"),
+    lazy_gettext("未知的缴费单据状态：%(status)s"),
+    lazy_gettext("缴费单据当前状态为“%(status_names)s”，不能改为“%(status_names_2)s”"),
     # rules/business.py
     lazy_gettext("参加职工医保"),
     lazy_gettext("死亡"),
@@ -173,6 +181,10 @@ DOMAIN_MESSAGES = (
     lazy_gettext("密码必须同时包含字母和数字"),
     lazy_gettext("密码不能包含单位编号或用户名"),
     lazy_gettext("新密码不能与初始密码相同"),
+    # rules/payment_signature.py
+    lazy_gettext("签名验证失败"),
+    lazy_gettext("签名缺失"),
+    lazy_gettext("金额格式不正确：%(fen)s"),
     # rules/rates.py
     lazy_gettext("工伤风险类别应为1至8：%(risk_class)s"),
     lazy_gettext("%(risk_class)s类行业工伤费率浮动只能为%(map)s%%：%(float_pct)s"),
@@ -361,6 +373,13 @@ DOMAIN_MESSAGES = (
     lazy_gettext("居民医疗停保登记"),
     # app/declarations/unfinished.py
     lazy_gettext("该人员已有未办结的同类申报，请先办结或作废"),
+    # app/demo_bank/gateway.py
+    lazy_gettext("社会保险单位网上服务系统"),
+    lazy_gettext("金额格式不正确：%(amount)s"),
+    # app/demo_bank/views.py
+    lazy_gettext("等待付款"),
+    lazy_gettext("支付成功"),
+    lazy_gettext("交易已关闭"),
     # app/errors.py
     lazy_gettext("请求无法处理"),
     lazy_gettext("记录不存在"),
@@ -379,6 +398,13 @@ DOMAIN_MESSAGES = (
     lazy_gettext("用户名或密码错误"),
     lazy_gettext("用户名或密码错误，再错%(max_failures)s次账号将被锁定15分钟"),
     lazy_gettext("登录失败次数过多，账号已锁定至%(until)s，请稍后再试"),
+    # app/money/bills.py
+    lazy_gettext("缴费单据%(bill_no)s已是“%(name_of)s”状态，请刷新后重试"),
+    # app/money/payments.py
+    lazy_gettext("不能支付该缴费单据"),
+    lazy_gettext("该缴费单据正在支付中，请完成支付或放弃支付后再试"),
+    lazy_gettext("缴费单据金额为零，无需支付"),
+    lazy_gettext("缴费单据当前状态为“%(name_of)s”，没有进行中的支付可放弃"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),

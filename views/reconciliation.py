@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,9 +45,9 @@ class ReconciliationView(BaseView):
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            return self._refused(text, "对账日期格式不正确，应为YYYY-MM-DD")
+            return self._refused(text, _l("对账日期格式不正确，应为YYYY-MM-DD"))
         if day >= date.today():
-            return self._refused(text, "只能对今天以前的日期对账（当日对账单次日生成）")
+            return self._refused(text, _l("只能对今天以前的日期对账（当日对账单次日生成）"))
         run = reconcile(day, g.user)
         if run.mismatch_count:
             flash(_("对账完成：%(n)s笔不一致，请核查", n=run.mismatch_count), "warning")
@@ -74,7 +75,9 @@ class ReconciliationView(BaseView):
 
     @staticmethod
     def _refused(text, message):
+        with force_locale("zh"):
+            reason = str(message)  # the audit log keeps the Chinese
         audit.record_now("payment_reconcile", target_type="reconciliation_run", success=False,
-                         detail={"day": text, "reason": message})
-        flash(message, "danger")  # worded in the page's language by domain_msg
+                         detail={"day": text, "reason": reason})
+        flash(str(message), "danger")
         return redirect(url_for("ReconciliationView.runs"))
