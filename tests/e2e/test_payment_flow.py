@@ -27,6 +27,19 @@ def server(app, tmp_path_factory):
         yield url
 
 
+def demo_paid_day(app):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from models.contribution import Payment
+
+    with app.app_context():
+        paid_at = db.session.scalar(select(Payment.finished_at).where(
+            Payment.trade_no.like("PAY%"), Payment.status == "success").order_by(Payment.id))
+        db.session.rollback()
+    return paid_at.date()
+
+
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -79,9 +92,13 @@ def test_pay_a_bill_at_the_demo_bank(app, server, page):
     log_out(page, server)
 
     log_in(page, server, "reviewer")
+    page.goto(f"{server}/lang/zh")
     page.goto(f"{server}/reconciliation/")
+    page.fill("#day", demo_paid_day(app).isoformat())  # the demo's paid bill: bank and ledger
     page.click("#run")
     page.wait_for_url("**/reconciliation/*")
+    assert "一致" in page.inner_text("#agrees")
+    assert page.inner_text("#run-summary").count("1") >= 2  # one trade on each side
     shot(page, "reconciliation_run_zh")
     page.goto(f"{server}/reconciliation/")
     shot(page, "reconciliation_zh")
