@@ -119,3 +119,15 @@ def test_two_notifications_at_once_pay_the_bill_once(silent_bank, as_user):
     assert len(audits(silent_bank, "bill_settle")) == settled + 1
     assert len(audits(silent_bank, "payment_success")) == successes + 1
     assert audits(silent_bank, "payment_replay")[-1][2]["trade_no"] == trade_no
+
+
+def test_the_notify_url_is_rate_limited_per_address(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAYMENT_NOTIFY_RATE_LIMIT", "3 per minute")
+    client = app.test_client()
+    answers = [client.post("/pay/notify", data={"trade_no": "x"},
+                           environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code
+               for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    # Another address is not held back by the first one's attempts.
+    assert client.post("/pay/notify", data={"trade_no": "x"},
+                       environ_base={"REMOTE_ADDR": "10.9.8.6"}).status_code == 200
