@@ -28,6 +28,7 @@ from views.login import CaptchaView
 from views.password_reset import PasswordResetView
 from views.payment_queries import BillView, ContributionView, PaymentView, UnitContributionView
 from views.registration import RegistrationView
+from views.bills import BackPaymentBillingView, BillingView
 from views.unit_queries import StaffChangeView, UnitInfoView, UnitRateView, UnitStaffView
 
 QUERIES = _("信息查询")
@@ -35,6 +36,7 @@ BACK_OFFICE = _("审核管理")
 ACCOUNT_SETTINGS = _("账号设置")
 REVIEW_QUEUE = _("待审核申报")
 ADMIN = _("系统管理")
+PAYING = _("社会保险缴费")
 
 MENU = [
     (QUERIES, "fa-search", [
@@ -46,6 +48,10 @@ MENU = [
         (ContributionView, "fa-money"),
         (BillView, "fa-file-text-o"),
         (DeclarationView, "fa-tasks"),
+    ]),
+    (PAYING, "fa-credit-card", [
+        (BillingView, "fa-calculator"),
+        (BackPaymentBillingView, "fa-history"),
     ]),
     (ADMIN, "fa-cogs", [
         None,

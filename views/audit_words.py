@@ -24,6 +24,8 @@ ACTIONS = {
     "payment_replay": _("重复的支付通知"), "payment_conflict": _("支付结果与银行不一致"),
     "payment_notify_refused": _("拒绝支付通知"), "payment_query_refused": _("拒绝银行查询结果"),
     "payment_reconcile": _("银行对账"),
+    "bill_create": _("生成缴费单据"), "bill_void": _("作废缴费单据"),
+    "bill_settle": _("缴费单据支付成功"), "bill_refused": _("缴费单据操作被拒绝"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
 VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除"}
@@ -32,6 +34,7 @@ TARGETS = {
     "declaration": _("申报"), "phone": _("手机号码"), "unit": _("单位"), "user": _("用户"),
     "unit_insurance": _("单位参保登记"), "role": _("角色"), "group": _("用户组"),
     "payment": _("支付记录"), "reconciliation_run": _("银行对账"),
+    "bill": _("缴费单据"),
 }
 
 

@@ -86,6 +86,14 @@ def sms_status(value) -> str:
     return str(code_label("sms_message.status", value))
 
 
+def bill_status(value) -> str:
+    return str(code_label("bill.status", value))
+
+
+def bill_kind(value) -> str:
+    return str(code_label("bill.kind", value))
+
+
 def translated(value) -> str:
     """A registry or code-table text (Chinese msgid) in the page's language."""
     return "" if value is None else gettext(str(value))
@@ -97,6 +105,7 @@ FILTERS = {
     "material_type_name": material_type_name, "item_status_name": item_status_name,
     "status_name": status_name, "business_name": business_name,
     "sms_purpose": sms_purpose, "sms_status": sms_status, "translated": translated,
+    "bill_status": bill_status, "bill_kind": bill_kind,
 }
 
 

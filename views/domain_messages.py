@@ -44,6 +44,12 @@ DOMAIN_MESSAGES = (
     lazy_gettext("该人员已达法定退休年龄且此前无缴费记录，不能补缴"),
     lazy_gettext("%(missing)s年度缴费基数上下限尚未设置，不能补缴"),
     lazy_gettext("%(label)s无%(get)s费率，不能补缴"),
+    # rules/bill_period.py
+    lazy_gettext("%(label)s格式应为YYYY-MM，如2026-01"),
+    lazy_gettext("%(label)s不是有效的年月"),
+    lazy_gettext("所属期止不能早于所属期起"),
+    lazy_gettext("不能为以后的月份生成缴费单据"),
+    lazy_gettext("一张缴费单据最多包含%(max_months)s个月，请分段生成"),
     # rules/bill_status.py
     lazy_gettext("未支付"),
     lazy_gettext("支付中"),
@@ -131,7 +137,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("%(label)s只能包含汉字、字母和间隔号，最长50个字符"),
     lazy_gettext("%(label)s不能超过%(max_length)s个字符"),
     lazy_gettext("%(label)s格式应为YYYY-MM，如2026-11"),
-    lazy_gettext("%(label)s不是有效的年月"),
     lazy_gettext("%(label)s格式应为YYYY-MM-DD"),
     lazy_gettext("%(label)s缺少可选项"),
     lazy_gettext("%(label)s“%(value)s”不在可选范围内"),
@@ -405,6 +410,17 @@ DOMAIN_MESSAGES = (
     lazy_gettext("该缴费单据正在支付中，请完成支付或放弃支付后再试"),
     lazy_gettext("缴费单据金额为零，无需支付"),
     lazy_gettext("缴费单据当前状态为“%(name_of)s”，没有进行中的支付可放弃"),
+    # app/money/billing.py
+    lazy_gettext("请选择缴费险种"),
+    lazy_gettext("险种%(unknown)s不是本单位已关联的险种"),
+    lazy_gettext("所选月份和险种没有应缴费用，不能生成缴费单据"),
+    lazy_gettext("请选择要缴费的补缴申报"),
+    lazy_gettext("所选补缴申报没有未缴费的补缴费用"),
+    lazy_gettext("本单位已签订银行代扣协议，社会保险费由银行代扣，无需生成缴费单据"),
+    lazy_gettext("%(month_label)s 险种%(code)s已在缴费单据%(bill_no)s中，请先缴费或作废该单据，不能重复生成"),
+    lazy_gettext("缴费单据不存在"),
+    # app/money/bills.py
+    lazy_gettext("缴费单据%(bill_no)s已是“%(name_of)s”状态，请刷新后重试"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),
@@ -435,6 +451,10 @@ DOMAIN_MESSAGES = (
     lazy_gettext("请选择要上传的Excel文件"),
     lazy_gettext("导入完成：成功%(good)s人，跳过%(skipped)s行，失败%(bad)s人"),
     lazy_gettext("导入完成：成功%(good)s人，失败%(bad)s人"),
+    # views/bills.py
+    lazy_gettext("已生成缴费单据%(no)s，合计%(total)s元"),
+    lazy_gettext("缴费单据%(no)s已作废，其费用可重新生成单据"),
+    lazy_gettext("已生成补缴缴费单据%(no)s，合计%(total)s元"),
     # views/declaration_confirm.py
     lazy_gettext("退单"),
     lazy_gettext("已提交，经系统自动审核通过（处理成功）"),

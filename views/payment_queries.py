@@ -1,9 +1,14 @@
 """信息查询 about money: E4 单位缴费历史, E6 人员缴费情况, E7 缴费单据 (with its payments)."""
+from flask import g, request
+from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField
 
+from app.money import billing
 from models.contribution import Bill, Contribution, Payment, UnitContribution
+from rules import bill_status
 from views.filters import MONTH_RANGE, CodeListContains
 from views.labels import insurance_choices, insurance_names
 from views.list_view import UNIT_COLUMNS, QueryView
@@ -86,3 +91,22 @@ class BillView(QueryView):
     show_columns = [*list_columns, "created_at"]
     related_views = [PaymentView]
     base_order = ("created_at", "desc")
+    show_template = "bills/show.html"
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """The bill (another unit's: 404), its lines per 险种 and month with their late fees,
+        its payments, and what its unit may do with it now: 立即支付 (the payment blueprint's
+        /pay/<bill_id>/), 作废."""
+        bill = self._visible(pk)
+        widgets = self._show(bill.id)
+        own = getattr(g.user, "unit_id", None) == bill.unit_id
+        lines = billing.bill_lines(bill)
+        return self.render_template(
+            self.show_template, pk=bill.id, title=self.show_title, widgets=widgets,
+            related_views=self._related_views, bill=bill, lines=lines,
+            lines_total=billing.totals(lines),
+            pay_href=f"{request.script_root}/pay/{bill.id}/"
+            if own and bill.status in (bill_status.UNPAID, bill_status.FAILED) else None,
+            may_void=own and bill_status.can(bill.status, bill_status.VOID))

@@ -68,8 +68,9 @@ def plan_units(persons: int, rng: random.Random) -> list[UnitPlan]:
                  {"active": 17, "new": 2, "ended": 1}, contact_phone="13800000003"),
     ]
     large_size = persons * LARGE_UNIT_SHARE // 100
+    # The large unit pays by bank 代扣 (withholding): it needs no bill (D3).
     fixed.append(UnitPlan("37010000004", "济南示例制造有限公司", "C34", mix(large_size),
-                          contact_phone="13800000004", account=True))
+                          contact_phone="13800000004", account=True, withholding=True))
     remaining = persons - sum(u.size for u in fixed)
     return fixed + list(_generated(remaining, rng))
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select, update
 
 from app import audit
+from app.declarations.base_declaration import refresh_unit_totals
 from app.extensions import db
 from app.money.terms import late_fee_of, terms_of_years
 from models.contribution import Bill, Contribution
@@ -110,8 +111,6 @@ def settle(bill: Bill, paid_at: datetime) -> None:
 
 def refresh_totals(bill: Bill) -> None:
     """The unit totals (UnitContribution) of the bill's months, rebuilt from the ledger."""
-    from app.declarations.base_declaration import refresh_unit_totals
-
     table = Contribution.__table__
     months = db.session.execute(
         select(table.c.month).where(table.c.bill_id == bill.id).distinct()).scalars().all()

@@ -11,6 +11,9 @@ from models.audit import AuditLog
 from models.contribution import Bill, Contribution, UnitContribution
 from rules import bill_status
 from rules.late_fee import late_fee
+from tests.own_database import own_app
+
+app = own_app("module")
 
 
 @pytest.fixture
