@@ -9,6 +9,9 @@ from rules.payment_signature import yuan_to_fen
 from tests.money.payment_support import (  # noqa: F401  (bank is a fixture)
     UNIT_1, UNIT_2, audits, bank, bill_state, cashier_path, make_bill, trade_no_of,
 )
+from tests.own_database import own_app
+
+app = own_app("module")  # paying changes the demo city
 
 
 def expected_total(app, bill_id):

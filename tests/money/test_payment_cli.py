@@ -1,6 +1,10 @@
 """``flask payment tick`` and ``flask payment reconcile`` (cron's way to run the payment jobs)."""
 from datetime import date, timedelta
 
+from tests.own_database import own_app
+
+app = own_app("module")  # paying changes the demo city
+
 
 def test_the_cli_ticks_and_reconciles(app):
     runner = app.test_cli_runner()

@@ -9,6 +9,9 @@ from rules.payment_signature import signed
 from tests.money.payment_support import (  # noqa: F401  (bank is a fixture)
     UNIT_1, audits, bank, bill_state, cashier_path, make_bill, notification_payload, trade_no_of,
 )
+from tests.own_database import own_app
+
+app = own_app("module")  # paying changes the demo city
 
 
 @pytest.fixture
