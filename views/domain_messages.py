@@ -403,13 +403,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("用户名或密码错误"),
     lazy_gettext("用户名或密码错误，再错%(max_failures)s次账号将被锁定15分钟"),
     lazy_gettext("登录失败次数过多，账号已锁定至%(until)s，请稍后再试"),
-    # app/money/bills.py
-    lazy_gettext("缴费单据%(bill_no)s已是“%(name_of)s”状态，请刷新后重试"),
-    # app/money/payments.py
-    lazy_gettext("不能支付该缴费单据"),
-    lazy_gettext("该缴费单据正在支付中，请完成支付或放弃支付后再试"),
-    lazy_gettext("缴费单据金额为零，无需支付"),
-    lazy_gettext("缴费单据当前状态为“%(name_of)s”，没有进行中的支付可放弃"),
     # app/money/billing.py
     lazy_gettext("请选择缴费险种"),
     lazy_gettext("险种%(unknown)s不是本单位已关联的险种"),
@@ -421,6 +414,11 @@ DOMAIN_MESSAGES = (
     lazy_gettext("缴费单据不存在"),
     # app/money/bills.py
     lazy_gettext("缴费单据%(bill_no)s已是“%(name_of)s”状态，请刷新后重试"),
+    # app/money/payments.py
+    lazy_gettext("不能支付该缴费单据"),
+    lazy_gettext("该缴费单据正在支付中，请完成支付或放弃支付后再试"),
+    lazy_gettext("缴费单据金额为零，无需支付"),
+    lazy_gettext("缴费单据当前状态为“%(name_of)s”，没有进行中的支付可放弃"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),
