@@ -6,7 +6,7 @@ The result page shows the bill's state as the database holds it, never what the 
 query string claims: only the bank's signed notification (or its answer to query-order) pays."""
 from datetime import date
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
