@@ -56,8 +56,9 @@ def _payment(trade_no: str, lock: bool = False) -> Payment | None:
 
 
 def new_trade_no(bill: Bill, now: datetime) -> str:
-    """Unique by construction (the column is unique too): time, bill, 24 random bits."""
-    return f"P{now:%Y%m%d%H%M%S}{bill.id:08d}{secrets.token_hex(3).upper()}"
+    """Unique by construction (the column is unique too): time, bill, 48 random bits (the
+    bank's cashier page is reached by it, so it must not be guessed)."""
+    return f"P{now:%Y%m%d%H%M%S}{bill.id:08d}{secrets.token_hex(6).upper()}"
 
 
 def start(bill_id: int, unit_id: int, now: datetime | None = None) -> Started | None:
