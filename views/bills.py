@@ -66,7 +66,8 @@ class BillingView(_UnitMoneyView):
         start = args.get("start") or month_label(add_months(to_month(today), -1))
         end = args.get("end") or start
         groups, first, last = None, None, None
-        if args.get("query") and not billing.withholding(unit_id):
+        withholding = billing.withholding(unit_id)
+        if args.get("query") and not withholding:
             try:
                 first, last = period(start, end, today)
                 ids = billing.insurance_ids(unit_id, chosen)
@@ -78,8 +79,7 @@ class BillingView(_UnitMoneyView):
             "bills/regular.html", insurances=insurances, chosen=set(chosen), start=start,
             names={i.id: i.name for i in insurances},
             end=end, groups=groups, total=billing.totals(groups or []), first=first, last=last,
-            withholding=billing.withholding(unit_id), today=today,
-            open_bills=billing.bills_holding(unit_id))
+            withholding=withholding, today=today, open_bills=billing.bills_holding(unit_id))
 
     @expose("/create/", methods=["POST"])
     @has_access
@@ -95,8 +95,9 @@ class BillingView(_UnitMoneyView):
         except (RuleError, DomainError) as error:
             self._refused(error, "create", start=start[:20], end=end[:20],
                           insurances=",".join(codes)[:40])
+            # Back to the form as it was typed, not re-queried: the reason shows once.
             return redirect(url_for("BillingView.regular", start=start[:20], end=end[:20],
-                                    insurance=codes, query=1))
+                                    insurance=codes))
         flash(__("已生成缴费单据%(no)s，合计%(total)s元", no=bill.bill_no, total=bill.total),
               "success")
         return redirect(url_for("BillView.show", pk=bill.id))

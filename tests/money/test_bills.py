@@ -270,8 +270,16 @@ def test_tenancy_another_units_bill_is_404(as_user, app):
     assert client.get("/billview/show/99999999").status_code == 404
     with app.test_request_context():
         assert db.session.get(Bill, other.id).status == status
-    # Center roles have no unit to bill for.
-    assert as_user("reviewer").get("/billing/").status_code in (302, 403, 404)
+    # Center roles have no unit to bill for; they read a bill, without its unit's buttons.
+    reviewer = as_user("reviewer")
+    assert reviewer.get("/billing/").status_code in (302, 403, 404)
+    assert reviewer.post(f"/billing/void/{other.id}/").status_code in (302, 403, 404)
+    shown = reviewer.get(f"/billview/show/{other.id}")
+    assert shown.status_code == 200 and other.bill_no in shown.get_data(as_text=True)
+    assert 'id="pay-now"' not in shown.get_data(as_text=True)
+    assert 'id="void-bill"' not in shown.get_data(as_text=True)
+    with app.test_request_context():
+        assert db.session.get(Bill, other.id).status == status
 
 
 def _approved_back_payment(uid, months, base="5000.00", codes="110,310"):
