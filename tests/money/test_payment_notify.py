@@ -134,3 +134,16 @@ def test_the_notify_url_is_rate_limited_per_address(app, monkeypatch):
     # Another address is not held back by the first one's attempts.
     assert client.post("/pay/notify", data={"trade_no": "x"},
                        environ_base={"REMOTE_ADDR": "10.9.8.6"}).status_code == 200
+
+
+def test_abandoning_a_trade_the_bank_has_already_paid_books_the_payment(silent_bank, as_user):
+    bill_id, trade_no, payload = paid_at_bank(silent_bank, as_user)  # notification not yet here
+    employer = as_user(UNIT_1)
+    response = employer.post(f"/pay/{bill_id}/abandon", follow_redirects=True)
+    assert "银行已收到该笔付款" in response.get_data(as_text=True)
+    state = bill_state(silent_bank, bill_id)
+    assert state["status"] == "paid" and state["payments"][0][:2] == (trade_no, "success")
+    assert audits(silent_bank, "payment_success")[-1][2]["source"] == "abandon"
+    # The notification arriving afterwards is a replay.
+    assert post(silent_bank, payload) == "success"
+    assert bill_state(silent_bank, bill_id) == state
