@@ -11,6 +11,7 @@ INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
 
 APP_ENV = os.environ.get("APP_ENV", "development")
 DEV_SECRET = "dev-only-secret-change-me-before-production"
+DEV_PAYMENT_SECRET = "dev-only-payment-secret-change-me"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -70,6 +71,17 @@ class Config:
     # Printed forms of more rows are rendered by a background job (views/declaration_print.py).
     PRINT_INLINE_ROWS = int(os.environ.get("PRINT_INLINE_ROWS", "300"))
 
+    # Online payment (D4): the gateway adapter (app/money/gateway.py), the key notifications are
+    # signed with, when a payment still 支付中 is settled by asking the bank, the notify URL's
+    # limit per address. The demo bank: how it sends notifications (thread | inline | off) and
+    # over what (http | inprocess: this app's test client, for tests without a server).
+    PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "demo_bank")
+    PAYMENT_SECRET = os.environ.get("PAYMENT_SECRET", DEV_PAYMENT_SECRET)
+    PAYMENT_QUERY_AFTER_MINUTES = int(os.environ.get("PAYMENT_QUERY_AFTER_MINUTES", "15"))
+    PAYMENT_NOTIFY_RATE_LIMIT = os.environ.get("PAYMENT_NOTIFY_RATE_LIMIT", "120 per minute")
+    DEMO_BANK_NOTIFY = os.environ.get("DEMO_BANK_NOTIFY", "thread")
+    DEMO_BANK_TRANSPORT = os.environ.get("DEMO_BANK_TRANSPORT", "http")
+
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
@@ -102,3 +114,5 @@ def check_production(config: dict) -> None:
         raise RuntimeError("CAPTCHA_ENABLED=0 is refused when APP_ENV=production")
     if config.get("SMS_BACKEND") == "outbox":
         raise RuntimeError("APP_ENV=production requires a real SMS_BACKEND, not the outbox")
+    if config.get("PAYMENT_SECRET") in (None, "", DEV_PAYMENT_SECRET):
+        raise RuntimeError("APP_ENV=production requires a PAYMENT_SECRET of its own")

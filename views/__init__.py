@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
 from app.extensions import csrf
-from views import admin, display_filters
+from views import admin, display_filters, payment
 from views.account import AccountView
 from views.api import QUERY_APIS
 from views.declaration_wizard import WIZARDS
@@ -87,6 +87,7 @@ def register(appbuilder) -> None:
     for view in [*ACCOUNT, *EMBEDDED]:
         appbuilder.add_view_no_menu(view)
     _register_declarations(appbuilder)
+    payment.register(appbuilder)
     for category, icon, items in MENU:
         for item in items:
             if item is None:

@@ -19,6 +19,12 @@ ACTIONS = {
     "sms_send": _("发送短信验证码"), "material_upload": _("上传电子材料"),
     "batch_import": _("批量导入"), "declaration_phone_confirmed": _("原手机验证确认"),
     "statistics_refused": _("统计分析查询条件无效"),
+    # Online payment (D4)
+    "payment_start": _("发起支付"), "payment_abandon": _("放弃支付"),
+    "payment_success": _("支付成功入账"), "payment_failed": _("支付失败"),
+    "payment_replay": _("重复的支付通知"), "payment_conflict": _("支付结果与银行不一致"),
+    "payment_notify_refused": _("拒绝支付通知"), "payment_query_refused": _("拒绝银行查询结果"),
+    "payment_reconcile": _("银行对账"),
     "bill_create": _("生成缴费单据"), "bill_void": _("作废缴费单据"),
     "bill_settle": _("缴费单据支付成功"), "bill_refused": _("缴费单据操作被拒绝"),
 }
@@ -29,6 +35,7 @@ VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(tab
 TARGETS = {
     "declaration": _("申报"), "phone": _("手机号码"), "unit": _("单位"), "user": _("用户"),
     "unit_insurance": _("单位参保登记"), "role": _("角色"), "group": _("用户组"),
+    "payment": _("支付记录"), "reconciliation_run": _("银行对账"),
     "bill": _("缴费单据"),
 }
 

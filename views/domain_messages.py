@@ -192,6 +192,10 @@ DOMAIN_MESSAGES = (
     lazy_gettext("密码必须同时包含字母和数字"),
     lazy_gettext("密码不能包含单位编号或用户名"),
     lazy_gettext("新密码不能与初始密码相同"),
+    # rules/payment_signature.py
+    lazy_gettext("签名验证失败"),
+    lazy_gettext("签名缺失"),
+    lazy_gettext("金额格式不正确：%(fen)s"),
     # rules/rates.py
     lazy_gettext("工伤风险类别应为1至8：%(risk_class)s"),
     lazy_gettext("%(risk_class)s类行业工伤费率浮动只能为%(map)s%%：%(float_pct)s"),
@@ -394,6 +398,13 @@ DOMAIN_MESSAGES = (
     lazy_gettext("医疗账户补助金记账"),
     # app/declarations/unfinished.py
     lazy_gettext("该人员已有未办结的同类申报，请先办结或作废"),
+    # app/demo_bank/gateway.py
+    lazy_gettext("社会保险单位网上服务系统"),
+    lazy_gettext("金额格式不正确：%(amount)s"),
+    # app/demo_bank/views.py
+    lazy_gettext("等待付款"),
+    lazy_gettext("支付成功"),
+    lazy_gettext("交易已关闭"),
     # app/errors.py
     lazy_gettext("请求无法处理"),
     lazy_gettext("记录不存在"),
@@ -423,6 +434,11 @@ DOMAIN_MESSAGES = (
     lazy_gettext("缴费单据不存在"),
     # app/money/bills.py
     lazy_gettext("缴费单据%(bill_no)s已是“%(name_of)s”状态，请刷新后重试"),
+    # app/money/payments.py
+    lazy_gettext("不能支付该缴费单据"),
+    lazy_gettext("该缴费单据正在支付中，请完成支付或放弃支付后再试"),
+    lazy_gettext("缴费单据金额为零，无需支付"),
+    lazy_gettext("缴费单据当前状态为“%(name_of)s”，没有进行中的支付可放弃"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),

@@ -37,6 +37,10 @@ CODES = {
                     "failed": _("支付失败"), "void": _("已作废")},
     "payment.status": {"pending": _("支付中"), "success": _("支付成功"),
                        "failed": _("支付失败"), "abandoned": _("已放弃")},
+    "payment.channel": {"demo_bank": _("演示银行")},
+    "reconciliation_mismatch.kind": {"amount_differs": _("金额不一致"),
+                                     "bank_only": _("银行已收款，本系统未入账"),
+                                     "ledger_only": _("本系统已入账，银行无此笔收款")},
     "declaration.status": {
         "draft": _("未提交"), "submitted": _("提交后等待处理"), "reviewing": _("正在处理"),
         "approved": _("处理成功"), "rejected": _("处理失败"), "partial": _("部分处理成功"),

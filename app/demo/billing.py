@@ -7,6 +7,7 @@ from sqlalchemy import Connection, insert, text, update
 from app.demo import data
 from app.demo.staff import Window
 from models.contribution import Bill, Contribution, Payment, UnitContribution
+from models.demo_bank import BankOrder
 from models.notice import Notice
 from rules.late_fee import due_date
 from rules.months import add_months, month_start
@@ -41,12 +42,22 @@ def create_bills(conn: Connection, unit_id: int, insurance_ids: dict, window: Wi
                 callback_payload={"trade_no": trade_no, "amount": str(amount), "result": "SUCCESS"},
                 created_at=paid_at - timedelta(minutes=2), finished_at=paid_at,
             ))
+            _bank_order(conn, trade_no, amount, paid_at, f"DB{paid_at:%Y%m%d}{bill_id:08d}")
         _mark(conn, Contribution.__table__, unit_id, month, ins, **values)
         if paid:
             totals = UnitContribution.__table__
             _mark(conn, totals, unit_id, month, ins, paid_amount=totals.c.total, status="paid")
         bills["paid" if paid else "unpaid"] = {"id": bill_id, "month": month, "amount": amount}
     return bills
+
+
+def _bank_order(conn: Connection, trade_no: str, amount: Decimal, paid_at, bank_ref: str) -> None:
+    """The demo bank's own record of the paid bill (D4), so its statement of that day agrees."""
+    conn.execute(insert(BankOrder.__table__).values(
+        trade_no=trade_no, merchant="社会保险单位网上服务系统", subject="社会保险费",
+        amount_fen=int(amount * 100), notify_url="/pay/notify", return_url="/",
+        status="TRADE_SUCCESS", bank_ref=bank_ref, created_at=paid_at - timedelta(minutes=2),
+        finished_at=paid_at))
 
 
 def _mark(conn: Connection, table, unit_id: int, month: int, ins: list, **values) -> None:
