@@ -18,6 +18,9 @@ ACTIONS = {
     "password_reset_by_admin": _("管理员重置密码"), "insurance_link": _("关联业务单位"),
     "sms_send": _("发送短信验证码"), "material_upload": _("上传电子材料"),
     "batch_import": _("批量导入"), "declaration_phone_confirmed": _("原手机验证确认"),
+    "certificate_issue": _("打印缴费证明"), "certificate_refused": _("缴费证明打印被拒绝"),
+    "certificate_not_found": _("核验缴费证明：未找到"),
+    "certificate_rate_limited": _("核验缴费证明：请求过于频繁"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
 VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除"}
