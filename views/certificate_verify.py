@@ -55,7 +55,10 @@ def limit(appbuilder, view) -> None:
     limiter = appbuilder.sm.limiter
     limiter.limit(lambda: current_app.config.get("VERIFY_RATE_LIMIT", DEFAULT_LIMIT),
                   on_breach=_breached)(view.blueprint)
-    view.blueprint.register_error_handler(429, lambda error: _too_many(view, limiter))
+    # The blueprint is registered already: the 429 page is the app's, for this blueprint only.
+    current_app.register_error_handler(
+        429, lambda error: _too_many(view, limiter)
+        if request.blueprint == view.blueprint.name else error)
 
 
 def _breached(request_limit) -> None:

@@ -55,10 +55,11 @@ def check(unit_id: int, person_ids, start_text, end_text, purpose_text,
         try:
             ids.append(int(value))
         except (TypeError, ValueError):
-            errors.append("所选人员不存在")
-            break
-    ids = list(dict.fromkeys(i for i in ids if 0 < i < 2**31))
-    if not ids and not errors:
+            ids.append(0)
+    if any(not 0 < i < 2**31 for i in ids):  # no key a person can have
+        errors.append("所选人员不存在")
+    ids = list(dict.fromkeys(ids))
+    if not ids:
         errors.append("请选择要打印缴费证明的人员")
     if len(ids) > MAX_PERSONS:
         errors.append(f"一次最多打印{MAX_PERSONS}人的缴费证明")
