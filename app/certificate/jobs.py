@@ -30,6 +30,8 @@ def certificate_print(ctx, certificate_ids, base_url, locale=""):
         found.update({row.id: (row.facts, row.code) for row in db.session.execute(query)})
     items = [found[i] for i in ids if i in found]
     total = len(items)
+    if not total:  # nothing of this unit's (the request issued them: never in practice)
+        return {"certificates": 0}
     ctx.progress(0, total, f"正在生成{total}份缴费证明", force=True)
 
     def context(part, chunk):

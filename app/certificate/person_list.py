@@ -91,21 +91,23 @@ def check(unit_id: int, data: bytes) -> Checked:
 
     rows = read_rows(data)
     checked = Checked(rows=len(rows))
-    wanted = {}
+    judged, wanted = [], {}
     for number, typed, name, problem in rows:
         if problem is None and not id_number.is_valid(typed):
             problem = "社会保障号码格式不正确"
-        if problem is None:
-            wanted[id_number.normalize(typed)] = None
+        normal = id_number.normalize(typed) if problem is None else None
+        if normal is not None:
+            wanted[normal] = None
+        judged.append((number, typed, name, normal, problem))
     ids = list(wanted)
     for i in range(0, len(ids), 500):
         found = db.session.execute(sa.select(Person.id_number, Person.id, Person.name).where(
             Person.id_number.in_(ids[i:i + 500]), unit_scope(Person, unit_id)))
         wanted.update({number: (pid, pname) for number, pid, pname in found})
     seen = set()
-    for number, typed, name, problem in rows:
+    for number, typed, name, normal, problem in judged:
+        match = wanted.get(normal) if problem is None else None
         if problem is None:
-            match = wanted.get(id_number.normalize(typed))
             if match is None or match[1] != name:
                 problem = NOT_OURS
             elif match[0] in seen:

@@ -62,7 +62,8 @@ def statement(person, unit_id: int | None, first_year=None, last_year=None) -> S
     if unit_id is not None:
         query = query.where(Contribution.unit_id == unit_id)
     bases = db.session.execute(query).all()
-    rates = dict(db.session.execute(sa.select(YearParameter.year, YearParameter.interest_rate)))
+    rates = dict(db.session.execute(
+        sa.select(YearParameter.year, YearParameter.interest_rate)).all())
     lines = pension_account.statement(bases, rates, first_year, last_year)
     shown = {line.year for line in lines}
     months = [(month, base, pension_account.monthly_credit(base))
