@@ -318,10 +318,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("正在生成%(total)s份缴费证明"),
     lazy_gettext("已生成%(done)s份，共%(of)s份"),
     # app/certificate/person_list.py
-    lazy_gettext("身份证号码"),
-    lazy_gettext("公民身份号码"),
-    lazy_gettext("证件号码"),
-    lazy_gettext("身份证号"),
     lazy_gettext("未找到该人员：社会保障号码与姓名不是本单位参保人员"),
     lazy_gettext("文件过大（%(data)s MB），最大允许%(max_bytes)s MB"),
     lazy_gettext("人员名单最多%(max_rows)s行，请分成几个文件上传"),

@@ -28,8 +28,9 @@ MAX_COLUMNS = 50
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED = 40 * 1024 * 1024
 HEADER_SEARCH = 5
-ID_HEADERS = ("社会保障号码", "身份证号码", "公民身份号码", "证件号码", "身份证号")
-NAME_HEADERS = ("姓名",)
+# Header words (data, not messages): the ID column under any of its usual names.
+ID_HEADERS = frozenset("社会保障号码 身份证号码 公民身份号码 证件号码 身份证号".split())
+NAME_HEADERS = frozenset("姓名".split())
 NOT_OURS = "未找到该人员：社会保障号码与姓名不是本单位参保人员"
 
 

@@ -36,6 +36,7 @@ PUBLIC = {
     "RegistrationView.start", "RegistrationView.confirm", "RegistrationView.save",
     "PasswordResetView.reset", "UtilView.back", "favicon", "SecurityApi.login",
     "OpenApi.get", "SwaggerView.show",
+    "VerifyView.index", "VerifyView.show",  # the certificate check (H4): public by design
 }
 # Endpoints not tried by a logged-in client: they end its session (tried anonymous only).
 ENDS_SESSION = {"LoginView.logout"}
