@@ -57,6 +57,23 @@ def shown(facts: dict, code: str | None = None, url: str | None = None,
     }
 
 
+CHUNK = 25  # certificates a WeasyPrint document: 25 lay out in ~290 MB peak, 50 in ~400 MB
+
+
+def bulk_certificate_pdf(items, base_url: str, progress=None, chunk: int = CHUNK) -> bytes:
+    """Many certificates ((facts, code) each) as one PDF, ``chunk`` to a WeasyPrint document,
+    joined with continuous page numbers (reports/chunked_pdf.py); ``progress(done, total)``
+    after each chunk."""
+    from reports.chunked_pdf import render_chunked
+
+    def context(part, _chunk):
+        return {"certificates": [shown(facts, code, verify_url(base_url, code))
+                                 for facts, code in part],
+                "footer_left": gettext("参保人员缴费证明")}
+
+    return render_chunked(TEMPLATE, context, items, chunk, progress)
+
+
 def certificate_pdf(items) -> bytes:
     """One PDF of ``items``: (facts, code, verification URL) each, a certificate a page (or
     more for a long month list)."""

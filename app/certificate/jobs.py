@@ -1,7 +1,7 @@
 """Many 参保缴费证明 as one background job (H6): the certificates are issued (codes and facts
-stored) by the request; the job only renders them, CHUNK certificates to a WeasyPrint document,
+stored) by the request; the job only renders them, reports.certificate.CHUNK to a document,
 joined into one PDF with continuous page numbers (reports/chunked_pdf.py), reporting progress
-after each chunk. 1,000 certificates: see tests/certificates/test_bulk_certificates.py."""
+after each chunk. 1,000 certificates: tests/benchmarks/test_certificate_print_speed.py."""
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
@@ -11,14 +11,10 @@ from app.extensions import db
 from app.jobs import job
 from models.certificate import Certificate
 
-CHUNK = 50  # certificates a document: one layout's memory stays small, its overhead shared
-
 
 @job("certificate_print", title=_l("打印缴费证明"), isolated=True)
 def certificate_print(ctx, certificate_ids, base_url, locale=""):
-    from reports.certificate import TEMPLATE, shown, verify_url
-    from reports.chunked_pdf import render_chunked
-    from reports.pdf import gettext
+    from reports.certificate import bulk_certificate_pdf
 
     ids = [int(i) for i in certificate_ids]
     found = {}
@@ -34,15 +30,10 @@ def certificate_print(ctx, certificate_ids, base_url, locale=""):
         return {"certificates": 0}
     ctx.progress(0, total, f"正在生成{total}份缴费证明", force=True)
 
-    def context(part, chunk):
-        return {"certificates": [shown(facts, code, verify_url(base_url, code))
-                                 for facts, code in part],
-                "footer_left": gettext("参保人员缴费证明")}
-
     def progress(done, of):
         ctx.progress(done, of, f"已生成{done}份，共{of}份")
 
     with force_locale(locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
-        pdf = render_chunked(TEMPLATE, context, items, CHUNK, progress)
+        pdf = bulk_certificate_pdf(items, base_url, progress)
     ctx.save_result(pdf, "缴费证明.pdf")
     return {"certificates": total}

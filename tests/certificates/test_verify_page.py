@@ -1,5 +1,8 @@
 """/verify/<code> (H4): anyone sees the stored facts with the ID masked, or "not found" — the
 same answer for every unknown code — and an address trying many gets 429 with Retry-After."""
+import random
+
+import pytest
 import sqlalchemy as sa
 
 from models.audit import AuditLog
@@ -8,6 +11,15 @@ from rules.certificate import grouped, masked_id
 from rules.months import month_label
 from tests.declarations.flows import ORDINARY, session_of
 from tests.support import close_app, make_app
+
+
+@pytest.fixture
+def client(app):
+    """An anonymous visitor from an address of its own: the suite's other requests to /verify
+    (the access matrix's) do not spend its budget of VERIFY_RATE_LIMIT."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.{random.randrange(256)}.{random.randrange(256)}.7"
+    return client
 
 
 def issued(app, as_user, ours):
