@@ -15,7 +15,6 @@ from flask import abort, current_app, flash, g, redirect, request, send_file, ur
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
 from flask_babel import get_locale
-from flask_babel import gettext as __
 from openpyxl import Workbook
 
 from app import jobs

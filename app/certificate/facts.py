@@ -97,7 +97,8 @@ def _insurances(rows: dict, statuses: dict, names: dict) -> list:
 
 
 def _periods(months: list[int]) -> list[list[int]]:
-    """Runs of consecutive months: [202501, 202502, 202504] → [[202501, 202502], [202504, 202504]]."""
+    """Runs of consecutive months: [202501, 202502, 202504] → [[202501, 202502],
+    [202504, 202504]]."""
     periods = []
     for month in sorted(set(months)):
         if periods and add_months(periods[-1][1], 1) == month:

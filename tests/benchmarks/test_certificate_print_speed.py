@@ -46,7 +46,8 @@ pdf = bulk_certificate_pdf(items, "https://shebao.example.cn/",
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 with open(sys.argv[2], "wb") as f:
     f.write(pdf)
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb,
                   "progress": progress, "first": items[0][1], "last": items[-1][1]}))
 """
 
