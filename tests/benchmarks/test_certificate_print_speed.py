@@ -2,7 +2,9 @@
 rendered as the job renders them (reports.certificate.bulk_certificate_pdf: 25 a document,
 joined with continuous page numbers), without a database. The render runs in a fresh process,
 so its peak RSS is its own. The time per page is the process's CPU time: the machine is shared
-(2 cores, load 8 while this was written: 0.45 s wall a page), the CPU time is the work. Run with
+(2 cores, load 8 while this was written), the CPU time is the work. Measured: 1,000
+certificates, 1,000 pages, 156 s CPU (0.156 s a page; 433 s wall under that load), peak RSS
+367 MB, a 43 MB PDF. Run with
 ``pytest tests/benchmarks/test_certificate_print_speed.py -s -p no:cacheprovider``."""
 import json
 import subprocess
