@@ -103,6 +103,12 @@ class Config:
 
     PAGE_SIZE = 20
 
+    # 参保缴费证明 (F3, H4): the address printed under the QR code (else the request's host),
+    # the public check's limit per address, and the issuing center printed on certificates.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute;200 per day")
+    CERTIFICATE_CENTER = os.environ.get("CERTIFICATE_CENTER", "济南市社会保险事业中心")
+
 
 def check_production(config: dict) -> None:
     """Refuse settings that are only safe on a developer's machine."""

@@ -81,6 +81,7 @@ def declaration_context(declaration, lookups: dict, gettext=lambda s: s) -> dict
         "official": status in OFFICIAL,
         "opinion": getattr(declaration, "opinion", None) or "",
         "rows": rows,
+        "row_count": len(rows),  # of the whole form: a chunk's ``rows`` are a part of it
         "approved_count": sum(1 for r in rows if r["approved"]),
         **(_wage_summary(declaration, items, rows, lookups, gettext)
            if business.code == registry.WAGE_DECLARATION else {}),

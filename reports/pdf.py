@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from markupsafe import Markup
 
 from reports.back_pay_form import load_back_pay
+from reports.chunked_pdf import WHOLE, render_chunked
 from reports.declaration_form import (
     BACK_PAY_FORM, NotPrintable, declaration_context, load_lookups,
 )
@@ -25,6 +26,9 @@ __all__ = ["NotPrintable", "UnknownTemplate", "declaration_pdf", "load_lookups",
            "render_pdf"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Rows a form lays out at once: WeasyPrint's memory grows with the document (10,000 rows in one
+# piece held ~2 GB), so longer forms print in chunks of this many (about 13 pages each).
+CHUNK_ROWS = 500
 
 
 class UnknownTemplate(LookupError):
@@ -88,6 +92,8 @@ def render_html(template_name: str, **context) -> str:
         if missing.name != name:  # a missing include inside a form is a bug, not a bad name
             raise
         raise UnknownTemplate(f"没有名为“{template_name}”的打印模板") from None
+    # A form rendered in one piece is its own first and last chunk (reports/chunked_pdf.py).
+    context.setdefault("chunk", WHOLE)
     return template.render(**context)
 
 
@@ -100,15 +106,22 @@ def render_pdf(template_name: str, **context) -> bytes:
                 url_fetcher=_local_fetcher()).write_pdf()
 
 
-def declaration_pdf(declaration, lookups: dict | None = None) -> bytes:
+def declaration_pdf(declaration, lookups: dict | None = None, progress=None,
+                    rows_per_chunk: int = CHUNK_ROWS) -> bytes:
     """The business's printed form (增员表, 减员表 …) of ``declaration``; codes are printed by
-    name through ``lookups`` (see ``load_lookups``, read from the database when omitted)."""
+    name through ``lookups`` (see ``load_lookups``, read from the database when omitted).
+    A form of more than ``rows_per_chunk`` rows is laid out in chunks (reports/chunked_pdf.py),
+    ``progress(done_rows, rows)`` called after each."""
     lookups = load_lookups() if lookups is None else lookups
     back_pay = registry.get(declaration.business_code).print_form == BACK_PAY_FORM
     if back_pay and "back_pay_rate_at" not in lookups:
         lookups = {**lookups, **load_back_pay(declaration)}  # the unit's rates and limits
     context = declaration_context(declaration, lookups, gettext)
-    return render_pdf(context.pop("template"), **context)
+    template, rows = context.pop("template"), context.pop("rows")
+    if len(rows) <= rows_per_chunk:
+        return render_pdf(template, rows=rows, **context)
+    return render_chunked(template, lambda part, chunk: {**context, "rows": part}, rows,
+                          rows_per_chunk, progress)
 
 
 def _local_fetcher():

@@ -17,7 +17,7 @@ from stdnum.exceptions import ValidationError
 
 from rules import id_number
 from rules.errors import RuleError
-from rules.months import validate_month
+from rules.months import parse_month
 
 NAME_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z·• .]{0,48}$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -77,17 +77,7 @@ def _plain(field, value, choices, today):
 
 
 def _month(field, value, choices, today):
-    if isinstance(value, (date, datetime)):
-        return value.year * 100 + value.month
-    text = str(value).replace("-", "").replace("/", "").replace("年", "").replace("月", "")
-    if not text.isdigit() or len(text) not in (5, 6):
-        raise RuleError(f"{field.label}格式应为YYYY-MM，如2026-11")
-    if len(text) == 5:  # 2026-1 → 202601
-        text = text[:4] + "0" + text[4]
-    try:
-        return validate_month(int(text))
-    except RuleError:
-        raise RuleError(f"{field.label}不是有效的年月") from None
+    return parse_month(value, field.label)
 
 
 def _date(field, value, choices, today):

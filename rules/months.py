@@ -2,7 +2,7 @@
 from collections.abc import Iterator
 from datetime import date
 
-from rules.errors import InvalidMonth
+from rules.errors import InvalidMonth, RuleError
 
 FIRST_YEAR = 1900
 LAST_YEAR = 9999
@@ -65,3 +65,19 @@ def month_count(first: int, last: int) -> int:
 def month_label(month: int | None) -> str:
     """201501 → "2015-01", as a clerk reads a month (and types it in a form)."""
     return "" if month is None else f"{month // 100}-{month % 100:02d}"
+
+
+def parse_month(value, label: str = "年月") -> int:
+    """A month as a clerk types it (2026-11, 2026/11, 202611, 2026年11月, 2026-1) or a date, as
+    YYYYMM; a RuleError in the clerk's words otherwise."""
+    if isinstance(value, date):
+        return value.year * 100 + value.month
+    text = str(value).strip().replace("-", "").replace("/", "").replace("年", "").replace("月", "")
+    if not text.isdigit() or len(text) not in (5, 6):
+        raise RuleError(f"{label}格式应为YYYY-MM，如2026-11")
+    if len(text) == 5:  # 2026-1 → 202601
+        text = text[:4] + "0" + text[4]
+    try:
+        return validate_month(int(text))
+    except RuleError:
+        raise RuleError(f"{label}不是有效的年月") from None

@@ -18,6 +18,10 @@ from views.declaration_wizard import WIZARDS
 from views.review import ReviewView
 from views.tasks import TasksView
 from views.jobs import JobView
+from views.certificate_verify import VerifyView
+from views.certificate_verify import limit as limit_verification
+from views.certificates import CertificateView
+from views.pension_statement import PensionStatementView
 from views.declaration_queries import (
     DeclarationEventView,
     DeclarationItemView,
@@ -51,10 +55,14 @@ MENU = [
         (BillView, "fa-file-text-o"),
         (DeclarationView, "fa-tasks"),
         (MedicalSubsidyView, "fa-medkit"),
+        (PensionStatementView, "fa-line-chart"),
     ]),
     (PAYING, "fa-credit-card", [
         (BillingView, "fa-calculator"),
         (BackPaymentBillingView, "fa-history"),
+    ]),
+    (_("其他申报"), "fa-edit", [
+        (CertificateView, "fa-certificate"),
     ]),
     (ADMIN, "fa-cogs", [
         None,
@@ -79,6 +87,8 @@ MENU = [
 EMBEDDED = [PaymentView, DeclarationItemView, MaterialView, DeclarationEventView]
 # The account pages (A1–A8): reached from the login page and the account settings, no menu.
 ACCOUNT = [CaptchaView, RegistrationView, PasswordResetView]
+# Pages for anyone, without login: the certificate check (H4), rate-limited per address.
+PUBLIC = [VerifyView]
 
 
 def register(appbuilder) -> None:
@@ -86,6 +96,8 @@ def register(appbuilder) -> None:
     _rename_security_menu(appbuilder.menu)
     for view in [*ACCOUNT, *EMBEDDED]:
         appbuilder.add_view_no_menu(view)
+    for view in PUBLIC:
+        limit_verification(appbuilder, appbuilder.add_view_no_menu(view))
     _register_declarations(appbuilder)
     payment.register(appbuilder)
     for category, icon, items in MENU:

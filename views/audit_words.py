@@ -27,6 +27,10 @@ ACTIONS = {
     "payment_reconcile": _("银行对账"),
     "bill_create": _("生成缴费单据"), "bill_void": _("作废缴费单据"),
     "bill_settle": _("缴费单据支付成功"), "bill_refused": _("缴费单据操作被拒绝"),
+    "certificate_issue": _("打印缴费证明"), "certificate_refused": _("缴费证明打印被拒绝"),
+    "certificate_not_found": _("核验缴费证明：未找到"),
+    "certificate_rate_limited": _("核验缴费证明：请求过于频繁"),
+    "pension_statement_refused": _("养老个人账户对账单查询被拒绝"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
 VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除",

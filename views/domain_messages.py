@@ -63,6 +63,18 @@ DOMAIN_MESSAGES = (
     lazy_gettext("死亡"),
     lazy_gettext("其他"),
     lazy_gettext("未知业务类型：%(code)s"),
+    # rules/certificate.py
+    lazy_gettext("子女入学"),
+    lazy_gettext("购房"),
+    lazy_gettext("购车"),
+    lazy_gettext("落户"),
+    lazy_gettext("职称评定"),
+    lazy_gettext("出国（境）签证"),
+    lazy_gettext("招投标"),
+    lazy_gettext("请选择打印用途"),
+    lazy_gettext("起始年月不能早于1990年1月"),
+    lazy_gettext("终止年月不能晚于本月"),
+    lazy_gettext("终止年月不能早于起始年月"),
     # rules/checks/changes.py
     lazy_gettext("请至少填写一项变更内容"),
     lazy_gettext("与登记信息相同，无需变更"),
@@ -187,6 +199,8 @@ DOMAIN_MESSAGES = (
     # rules/months.py
     lazy_gettext("年月无效，应为YYYYMM整数：%(month)s"),
     lazy_gettext("年月无效，应为YYYYMM：%(month)s"),
+    lazy_gettext("%(label)s格式应为YYYY-MM，如2026-11"),
+    lazy_gettext("%(label)s不是有效的年月"),
     # rules/password.py
     lazy_gettext("密码长度不能少于%(min_length)s位"),
     lazy_gettext("密码必须同时包含字母和数字"),
@@ -196,6 +210,9 @@ DOMAIN_MESSAGES = (
     lazy_gettext("签名验证失败"),
     lazy_gettext("签名缺失"),
     lazy_gettext("金额格式不正确：%(fen)s"),
+    # rules/pension_account.py
+    lazy_gettext("终止年度不能早于起始年度：%(first_year)s–%(last_year)s"),
+    lazy_gettext("利率应为0到1之间的小数（0.0262表示2.62%%）：%(value)s"),
     # rules/rates.py
     lazy_gettext("工伤风险类别应为1至8：%(risk_class)s"),
     lazy_gettext("%(risk_class)s类行业工伤费率浮动只能为%(map)s%%：%(float_pct)s"),
@@ -324,6 +341,25 @@ DOMAIN_MESSAGES = (
     lazy_gettext("文本文件（如CSV）"),
     lazy_gettext("旧版Word文档(.doc)"),
     lazy_gettext("旧版PowerPoint演示文稿(.ppt)"),
+    # app/certificate/facts.py
+    lazy_gettext("济南市社会保险事业中心"),
+    # app/certificate/issue.py
+    lazy_gettext("所选人员不存在"),
+    lazy_gettext("请选择要打印缴费证明的人员"),
+    lazy_gettext("一次最多打印%(max_persons)s人的缴费证明"),
+    lazy_gettext("所选人员不存在或不是本单位参保人员"),
+    # app/certificate/jobs.py
+    lazy_gettext("正在生成%(total)s份缴费证明"),
+    lazy_gettext("已生成%(done)s份，共%(of)s份"),
+    # app/certificate/person_list.py
+    lazy_gettext("未找到该人员：社会保障号码与姓名不是本单位参保人员"),
+    lazy_gettext("文件过大（%(data)s MB），最大允许%(max_bytes)s MB"),
+    lazy_gettext("人员名单最多%(max_rows)s行，请分成几个文件上传"),
+    lazy_gettext("名单的列数过多（超过%(max_columns)s列），请只保留社会保障号码和姓名两列"),
+    lazy_gettext("名单中没有人员，请从第2行起填写社会保障号码和姓名"),
+    lazy_gettext("未找到表头：名单第一行应有“社会保障号码”和“姓名”两列，请下载模板填写"),
+    lazy_gettext("社会保障号码格式不正确"),
+    lazy_gettext("名单中重复的人员"),
     # app/declarations/base_changes.py
     lazy_gettext("已恢复基数人数"),
     lazy_gettext("已删除基数人数"),
@@ -439,6 +475,11 @@ DOMAIN_MESSAGES = (
     lazy_gettext("该缴费单据正在支付中，请完成支付或放弃支付后再试"),
     lazy_gettext("缴费单据金额为零，无需支付"),
     lazy_gettext("缴费单据当前状态为“%(name_of)s”，没有进行中的支付可放弃"),
+    # app/money/pension_account.py
+    lazy_gettext("起始年度"),
+    lazy_gettext("终止年度"),
+    lazy_gettext("%(label)s应为%(first_year)s至%(year)s之间的年份"),
+    lazy_gettext("终止年度不能早于起始年度"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),
@@ -474,6 +515,10 @@ DOMAIN_MESSAGES = (
     lazy_gettext("已生成缴费单据%(no)s，合计%(total)s元"),
     lazy_gettext("缴费单据%(no)s已作废，其费用可重新生成单据"),
     lazy_gettext("已生成补缴缴费单据%(no)s，合计%(total)s元"),
+    # views/certificate_verify.py
+    lazy_gettext("查询过于频繁，请%(seconds)s秒后再试"),
+    # views/certificates.py
+    lazy_gettext("人员名单"),
     # views/declaration_confirm.py
     lazy_gettext("退单"),
     lazy_gettext("已提交，经系统自动审核通过（处理成功）"),
@@ -495,6 +540,8 @@ DOMAIN_MESSAGES = (
     lazy_gettext("今日已办"),
     # views/notice_steps.py
     lazy_gettext("请先阅读并勾选“我已阅读并知晓上述注意事项”"),
+    # views/pension_statement.py
+    lazy_gettext("未找到该人员：请输入本单位参保人员的社会保障号码"),
     # views/phone_change_steps.py
     lazy_gettext("验证码已发送至原专管员手机%(phone)s"),
     lazy_gettext("手机变更已由原手机验证"),

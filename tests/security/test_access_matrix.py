@@ -39,6 +39,7 @@ PUBLIC = {
     # Online payment (D4): the bank's notify URL (signed, no session) and the demo bank's
     # cashier, a page of the bank: the trade number is its key.
     "PayNotifyView.notify", "DemoBankView.cashier", "DemoBankView.choose",
+    "VerifyView.index", "VerifyView.show",  # the certificate check (H4): public by design
 }
 # POSTs that carry their own proof instead of a CSRF token: the bank's signed notification.
 CSRF_EXEMPT = {"PayNotifyView.notify"}

@@ -1,0 +1,141 @@
+"""Print at scale: a long form rendered in chunks of rows, and independent documents, joined
+into one PDF (pypdf).
+
+WeasyPrint keeps the whole layout of a document until it is written: a 10,000-row roster held
+1.5–2.5 GB and took 47–100 s in one piece. Rendered a few hundred rows at a time, each chunk's
+document is dropped (and ``gc.collect()`` run: the layout is full of reference cycles) before
+the next one is laid out, so memory stays at one chunk's worth however long the form is.
+
+Page numbers run on across chunks (第 N 页 共 M 页 on every page, M the whole form's): a chunk
+cannot know M before the last one is laid out, so chunks are rendered without the number
+(``page_numbers=False``, see base.html), and once every page is known one light document of
+as many empty pages carries only the numbers — its own ``counter(page)`` and
+``counter(pages)`` are then the form's — and is stamped onto the pages. The stamp uses the
+form's print.css, so the number sits where a one-piece render puts it (a template that moved
+the page margins would have to say so here).
+
+A template sees ``chunk`` (a ``Chunk``): the header facts belong on ``chunk.first``, totals and
+signatures on ``chunk.last``. A one-piece render gets ``WHOLE``, which is both.
+"""
+import gc
+import io
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+__all__ = ["Chunk", "WHOLE", "join_documents", "render_chunked"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Where a chunk lies in the form: ``index`` of ``count`` (from 0), and the position of its
+    first row among all rows (``offset``, from 0) so a template can number rows on."""
+    index: int = 0
+    count: int = 1
+    offset: int = 0
+
+    @property
+    def first(self) -> bool:
+        return self.index == 0
+
+    @property
+    def last(self) -> bool:
+        return self.index == self.count - 1
+
+
+WHOLE = Chunk()  # a form rendered in one piece
+
+
+def render_chunked(template: str, context_of_rows: Callable[[Sequence, Chunk], dict],
+                   rows: Sequence, rows_per_chunk: int = 500, progress: Progress | None = None,
+                   output: str | Path | None = None) -> bytes | None:
+    """The PDF of form ``template`` over ``rows``, laid out ``rows_per_chunk`` rows at a time.
+
+    ``context_of_rows(chunk_rows, chunk)`` gives a chunk's template context (the whole form's
+    facts and totals with this chunk's rows). ``progress(done, total)`` is called after each
+    chunk, in rows. With ``output`` the PDF is written to that path and None returned."""
+    from reports.pdf import render_html
+
+    if rows_per_chunk < 1:
+        raise ValueError("rows_per_chunk must be at least 1")
+    count = max(1, math.ceil(len(rows) / rows_per_chunk))
+    writer, sizes = PdfWriter(), []
+    for index in range(count):
+        offset = index * rows_per_chunk
+        part = rows[offset:offset + rows_per_chunk]
+        chunk = Chunk(index, count, offset)
+        html = render_html(template, **{**context_of_rows(part, chunk), "chunk": chunk,
+                                        "page_numbers": False})
+        document = _layout(html)
+        sizes.extend((page.width, page.height) for page in document.pages)
+        writer.append(PdfReader(io.BytesIO(document.write_pdf())))
+        del document, html, part
+        gc.collect()  # the layout's cycles: without it RSS climbs chunk after chunk
+        if progress is not None:
+            progress(min(offset + rows_per_chunk, len(rows)), len(rows))
+    _stamp_page_numbers(writer, sizes)
+    return _write(writer, output)
+
+
+def join_documents(documents: Iterable[bytes | str | Path], progress: Progress | None = None,
+                   total: int | None = None, output: str | Path | None = None) -> bytes | None:
+    """Independent documents (each a PDF's bytes or path, e.g. 1,000 certificates, each with its
+    own page numbers if any) one after another in one PDF. ``documents`` may be a generator
+    that renders each on demand: only the joined result is kept. ``progress(done, total)``
+    after each document (``total`` as given, or the count so far)."""
+    writer = PdfWriter()
+    for done, document in enumerate(documents, 1):
+        source = io.BytesIO(document) if isinstance(document, bytes) else str(document)
+        writer.append(PdfReader(source))
+        del document, source
+        if done % 50 == 0:
+            gc.collect()
+        if progress is not None:
+            progress(done, total or done)
+    gc.collect()
+    return _write(writer, output)
+
+
+def _layout(html: str):
+    """WeasyPrint's laid-out document of ``html``, reading only reports/templates."""
+    from weasyprint import HTML
+
+    from reports.pdf import TEMPLATES, _local_fetcher
+
+    return HTML(string=html, base_url=TEMPLATES.as_uri() + "/",
+                url_fetcher=_local_fetcher()).render()
+
+
+def _stamp_page_numbers(writer: PdfWriter, sizes: list[tuple[float, float]]) -> None:
+    """Lay 第 N 页 共 M 页 over each of the joined pages (see the module's docstring)."""
+    from reports.pdf import render_html
+
+    kinds = {size: f"size{n}" for n, size in enumerate(dict.fromkeys(sizes))}
+    html = render_html("_page_numbers.html", kinds=kinds,
+                       pages=[kinds[size] for size in sizes])
+    document = _layout(html)
+    numbers = PdfReader(io.BytesIO(document.write_pdf()))
+    del document
+    if len(numbers.pages) != len(writer.pages):  # would number the wrong pages
+        raise RuntimeError(f"page numbers for {len(numbers.pages)} pages, "
+                           f"the form has {len(writer.pages)}")
+    for page, stamp in zip(writer.pages, numbers.pages):
+        page.merge_page(stamp)
+
+
+def _write(writer: PdfWriter, output) -> bytes | None:
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    if output is not None:
+        with open(output, "wb") as file:
+            writer.write(file)
+        writer.close()
+        return None
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    writer.close()
+    return buffer.getvalue()
