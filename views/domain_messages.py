@@ -154,7 +154,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("%(label)s不能为空"),
     lazy_gettext("%(label)s只能包含汉字、字母和间隔号，最长50个字符"),
     lazy_gettext("%(label)s不能超过%(max_length)s个字符"),
-    lazy_gettext("%(label)s格式应为YYYY-MM，如2026-11"),
     lazy_gettext("%(label)s格式应为YYYY-MM-DD"),
     lazy_gettext("%(label)s缺少可选项"),
     lazy_gettext("%(label)s“%(value)s”不在可选范围内"),
@@ -200,7 +199,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("年月无效，应为YYYYMM整数：%(month)s"),
     lazy_gettext("年月无效，应为YYYYMM：%(month)s"),
     lazy_gettext("%(label)s格式应为YYYY-MM，如2026-11"),
-    lazy_gettext("%(label)s不是有效的年月"),
     # rules/password.py
     lazy_gettext("密码长度不能少于%(min_length)s位"),
     lazy_gettext("密码必须同时包含字母和数字"),

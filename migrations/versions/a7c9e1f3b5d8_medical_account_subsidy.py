@@ -2,7 +2,7 @@
 approval of a 医疗账户补助金申报.
 
 Revision ID: a7c9e1f3b5d8
-Revises: a1c3e5f7b9d2
+Revises: d4f6b8c0e2a5
 Create Date: 2026-12-07 14:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a7c9e1f3b5d8"
-down_revision = "a1c3e5f7b9d2"
+down_revision = "d4f6b8c0e2a5"
 branch_labels = None
 depends_on = None
 
