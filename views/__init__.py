@@ -29,12 +29,14 @@ from views.password_reset import PasswordResetView
 from views.payment_queries import BillView, ContributionView, PaymentView, UnitContributionView
 from views.registration import RegistrationView
 from views.unit_queries import StaffChangeView, UnitInfoView, UnitRateView, UnitStaffView
+from views.contribution_form import ContributionFormView
 
 QUERIES = _("信息查询")
 BACK_OFFICE = _("审核管理")
 ACCOUNT_SETTINGS = _("账号设置")
 REVIEW_QUEUE = _("待审核申报")
 ADMIN = _("系统管理")
+PRINTS = _("打印服务")
 
 MENU = [
     (QUERIES, "fa-search", [
@@ -46,6 +48,9 @@ MENU = [
         (ContributionView, "fa-money"),
         (BillView, "fa-file-text-o"),
         (DeclarationView, "fa-tasks"),
+    ]),
+    (PRINTS, "fa-print", [
+        (ContributionFormView, "fa-file-pdf-o"),
     ]),
     (ADMIN, "fa-cogs", [
         None,

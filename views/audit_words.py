@@ -18,6 +18,7 @@ ACTIONS = {
     "password_reset_by_admin": _("管理员重置密码"), "insurance_link": _("关联业务单位"),
     "sms_send": _("发送短信验证码"), "material_upload": _("上传电子材料"),
     "batch_import": _("批量导入"), "declaration_phone_confirmed": _("原手机验证确认"),
+    "contribution_form_print": _("打印社会保险费申报表"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
 VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除"}
