@@ -8,8 +8,13 @@ rendered in a fresh Python process, so what earlier tests left in this one (ru_m
 down) does not count; its peak RSS is the child's own. Seconds per page are the rendering
 process's CPU seconds (user + system): the development machine has 2 cores shared by several
 engineers, and its wall clock measures their load as much as the render (the wall time is
-printed too). In one piece the form took 47–100 s and 1.5–2.5 GB for 271 pages; measured in
-chunks of 500 rows on that machine under a load of 8: ~58 CPU s (0.21 s/page), ~300 MB.
+printed too). On a machine too busy even for that, the CPU cost per page is compared with
+WeasyPrint's bare cost per page measured in the same run (500 rows in one piece, a child of its
+own): the chunked render must not be dearer (PERFORMANCE.md: targets are also ratios).
+
+In one piece the form took 47–100 s and 1.5–2.5 GB for 271 pages. In chunks of 500 rows, on
+that machine under a load of 8–13 (wall times 3–5× the CPU time): 280 pages, 55.8–66 CPU s
+(0.199–0.236 s/page), peak RSS 297–328 MB; the bare one-piece render 0.262 CPU s/page.
 """
 import json
 import os

@@ -118,10 +118,11 @@ def _audit_rows(app, **where):
     from models.audit import AuditLog
 
     with app.app_context():
-        return db.session.scalars(sa.select(AuditLog).where(
-            AuditLog.action == "contribution_form_print",
-            *[getattr(AuditLog, k) == v for k, v in where.items()])
-            .order_by(AuditLog.id)).all()
+        return [SimpleNamespace(detail=row.detail, target_id=row.target_id) for row in
+                db.session.scalars(sa.select(AuditLog).where(
+                    AuditLog.action == "contribution_form_print",
+                    *[getattr(AuditLog, k) == v for k, v in where.items()])
+                    .order_by(AuditLog.id))]
 
 
 @pytest.fixture(scope="module")
