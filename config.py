@@ -69,6 +69,8 @@ class Config:
     JOB_MEMORY_LIMIT_MB = int(os.environ.get("JOB_MEMORY_LIMIT_MB", "1024"))
     # Printed forms of more rows are rendered by a background job (views/declaration_print.py).
     PRINT_INLINE_ROWS = int(os.environ.get("PRINT_INLINE_ROWS", "300"))
+    # Rows such a job lays out at once (reports/chunked_pdf.py): memory stays at one chunk's.
+    PRINT_CHUNK_ROWS = int(os.environ.get("PRINT_CHUNK_ROWS", "500"))
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")

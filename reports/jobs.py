@@ -28,7 +28,8 @@ def declaration_print(ctx, declaration_id, locale=""):
 
     # The language of the user who asked; the worker has no request to choose one from.
     with force_locale(locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
-        pdf = declaration_pdf(declaration, load_lookups(), progress=printed)
+        pdf = declaration_pdf(declaration, load_lookups(), progress=printed,
+                              rows_per_chunk=current_app.config.get("PRINT_CHUNK_ROWS", 500))
     ctx.save_result(pdf, f"{declaration.serial_no}.pdf")
     gc.collect()  # what the last chunk and the join leave, in a long-lived worker
     ctx.progress(rows, rows, f"已生成{rows}人的打印表")
