@@ -109,6 +109,7 @@ def join_documents(documents: Iterable[bytes | str | Path], progress: Progress |
 
 
 _paused = 0  # renders under way that paused the collector (threads of one process share it)
+_was_enabled = True  # the collector's state before the first of them paused it
 _paused_lock = threading.Lock()
 
 
@@ -117,10 +118,10 @@ def _collection_paused():
     """No automatic garbage collection inside; one full collection after: what a chunk leaves
     is freed at once (without it RSS climbs chunk after chunk). The collector is turned back on
     when the last render that paused it is done, and only if it was on before."""
-    global _paused
+    global _paused, _was_enabled
     with _paused_lock:
         if _paused == 0:
-            _collection_paused.was_enabled = gc.isenabled()
+            _was_enabled = gc.isenabled()
             gc.disable()
         _paused += 1
     try:
@@ -128,7 +129,7 @@ def _collection_paused():
     finally:
         with _paused_lock:
             _paused -= 1
-            if _paused == 0 and _collection_paused.was_enabled:
+            if _paused == 0 and _was_enabled:
                 gc.enable()
         gc.collect()
 

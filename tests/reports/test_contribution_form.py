@@ -329,3 +329,28 @@ def test_independent_documents_join_with_their_own_numbers(pdf_text, tmp_path):
     assert len(middle) >= 2 and "乙001" in middle[0] and "乙060" in "".join(middle)
     assert all(f"第{n}页共{len(middle)}页" in page for n, page in enumerate(middle, 1))
     assert "丙002" in pages[-1] and "第1页共1页" in pages[-1]
+
+
+def test_the_collector_is_back_as_it_was_after_a_render():
+    import gc
+
+    from reports.chunked_pdf import _collection_paused
+
+    assert gc.isenabled()
+    with _collection_paused():
+        with _collection_paused():  # nested (two renders in threads): still paused inside
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collection_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+
+
+def test_a_chunk_of_no_rows_is_refused():
+    with pytest.raises(ValueError):
+        render_chunked("wage_summary", lambda part, chunk: {}, [1, 2], 0)
