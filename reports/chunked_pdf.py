@@ -19,6 +19,11 @@ the page margins would have to say so here).
 
 A template sees ``chunk`` (a ``Chunk``): the header facts belong on ``chunk.first``, totals and
 signatures on ``chunk.last``. A one-piece render gets ``WHOLE``, which is both.
+
+A chunk starts a new page, so its last page would often be a short one. A template that marks
+each row ``<tr id="{{ chunk.row_id(loop.index0) }}">`` avoids that: the rows WeasyPrint put on
+a chunk's last page (``Page.anchors``) are dropped with that page and laid out again at the
+head of the next chunk, so every page but the form's last is full, as in a one-piece render.
 """
 import gc
 import io
@@ -34,6 +39,7 @@ from pypdf import PdfReader, PdfWriter
 __all__ = ["Chunk", "WHOLE", "join_documents", "render_chunked"]
 
 Progress = Callable[[int, int], None]
+ROW_ID = "chunk-row-"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,10 @@ class Chunk:
     index: int = 0
     count: int = 1
     offset: int = 0
+
+    def row_id(self, position: int) -> str:
+        """The id of the chunk's row at ``position`` (from 0): its place among all rows."""
+        return f"{ROW_ID}{self.offset + position}"
 
     @property
     def first(self) -> bool:
@@ -69,24 +79,42 @@ def render_chunked(template: str, context_of_rows: Callable[[Sequence, Chunk], d
     if rows_per_chunk < 1:
         raise ValueError("rows_per_chunk must be at least 1")
     count = max(1, math.ceil(len(rows) / rows_per_chunk))
-    writer, sizes = PdfWriter(), []
+    writer, sizes, start = PdfWriter(), [], 0
     for index in range(count):
-        offset = index * rows_per_chunk
-        part = rows[offset:offset + rows_per_chunk]
-        chunk = Chunk(index, count, offset)
+        # A chunk ends where planned; it starts earlier by the rows the last one handed on.
+        end = min((index + 1) * rows_per_chunk, len(rows))
+        part = rows[start:end]
+        chunk = Chunk(index, count, start)
         html = render_html(template, **{**context_of_rows(part, chunk), "chunk": chunk,
                                         "page_numbers": False})
         with _collection_paused():
             document = _layout(html)
-            sizes.extend((page.width, page.height) for page in document.pages)
+            pages = document.pages
+            handed_on = None if chunk.last else _rows_of_short_page(pages, start)
+            if handed_on is not None:
+                pages = pages[:-1]
+                document = document.copy(pages)
+            sizes.extend((page.width, page.height) for page in pages)
             pdf = document.write_pdf()
-            del document, html, part
+            del document, html, part, pages
         writer.append(PdfReader(io.BytesIO(pdf)))
         del pdf
+        start = end if handed_on is None else handed_on
         if progress is not None:
-            progress(min(offset + rows_per_chunk, len(rows)), len(rows))
+            progress(start if not chunk.last else len(rows), len(rows))
     _stamp_page_numbers(writer, sizes)
     return _write(writer, output)
+
+
+def _rows_of_short_page(pages, start: int) -> int | None:
+    """The first row on the last of a chunk's ``pages``, to lay out again at the head of the
+    next chunk; None to keep the page (one page only, or rows not marked with ``row_id``)."""
+    if len(pages) < 2:
+        return None
+    marked = [int(name[len(ROW_ID):]) for name in pages[-1].anchors
+              if name.startswith(ROW_ID) and name[len(ROW_ID):].isdigit()]
+    first = min(marked, default=None)
+    return first if first is not None and first > start else None
 
 
 def join_documents(documents: Iterable[bytes | str | Path], progress: Progress | None = None,

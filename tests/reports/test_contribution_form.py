@@ -277,13 +277,18 @@ def chunked():
 
     pdf = render_chunked(template, context_of, rows, 70,
                          progress=lambda done, total: progress.append((done, total)))
-    return SimpleNamespace(pdf=pdf, chunks=seen, progress=progress)
+    return SimpleNamespace(pdf=pdf, chunks=seen, progress=progress, items=items)
 
 
 def test_chunks_page_numbers_run_on(chunked, pdf_text):
     assert [c.index for c in chunked.chunks] == [0, 1, 2, 3, 4]
-    assert chunked.chunks[0] == Chunk(0, 5, 0) and chunked.chunks[-1].offset == 280
-    assert chunked.progress == [(70, 300), (140, 300), (210, 300), (280, 300), (300, 300)]
+    assert chunked.chunks[0] == Chunk(0, 5, 0)
+    # A chunk starts where the last one's full pages ended (the rows of its short last page
+    # are laid out again) and ends where planned: 70, 140, 210, 280.
+    offsets = [c.offset for c in chunked.chunks]
+    assert all(end - 70 < offset <= end for offset, end in zip(offsets[1:], (70, 140, 210, 280)))
+    assert [done for done, _ in chunked.progress] == [*offsets[1:], 300]
+    assert {total for _, total in chunked.progress} == {300}
     pages = [squeeze(p) for p in pdf_text(chunked.pdf).split("\f") if p.strip()]
     assert len(pages) >= 5
     for number, page in enumerate(pages, 1):
@@ -297,6 +302,18 @@ def test_chunks_page_numbers_run_on(chunked, pdf_text):
 def test_chunks_keep_every_row_once_in_order(chunked, pdf_text):
     names = re.findall(r"职工(\d{5})", squeeze(pdf_text(chunked.pdf)))
     assert [int(n) for n in names] == list(range(1, ROWS + 1))
+
+
+def test_chunks_fill_their_pages_as_one_piece_does(chunked, pdf_text):
+    """No short page where a chunk ended: the same rows on each page as the form in one piece."""
+    context = declaration_context(declaration("C3", chunked.items), WAGE_LOOKUPS)
+    whole = render_pdf(context.pop("template"), **context)
+
+    def rows_per_page(pdf):
+        return [len(re.findall(r"职工\d{5}", squeeze(page)))
+                for page in pdf_text(pdf).split("\f") if page.strip()]
+
+    assert rows_per_page(chunked.pdf) == rows_per_page(whole)
 
 
 def test_one_chunk_is_the_one_piece_render(pdf_text):
