@@ -73,7 +73,7 @@ def render_chunked(template: str, context_of_rows: Callable[[Sequence, Chunk], d
 
     ``context_of_rows(chunk_rows, chunk)`` gives a chunk's template context (the whole form's
     facts and totals with this chunk's rows). ``progress(done, total)`` is called after each
-    chunk, in rows. With ``output`` the PDF is written to that path and None returned."""
+    chunk, in rows (those on its kept pages). With ``output`` the PDF is written to that path and None returned."""
     from reports.pdf import render_html
 
     if rows_per_chunk < 1:
@@ -101,7 +101,7 @@ def render_chunked(template: str, context_of_rows: Callable[[Sequence, Chunk], d
         del pdf
         start = end if handed_on is None else handed_on
         if progress is not None:
-            progress(start if not chunk.last else len(rows), len(rows))
+            progress(start, len(rows))  # the rows on pages that are final
     _stamp_page_numbers(writer, sizes)
     return _write(writer, output)
 
