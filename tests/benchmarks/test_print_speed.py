@@ -12,9 +12,10 @@ printed too). On a machine too busy even for that, the CPU cost per page is comp
 WeasyPrint's bare cost per page measured in the same run (500 rows in one piece, a child of its
 own): the chunked render must not be dearer (PERFORMANCE.md: targets are also ratios).
 
-In one piece the form took 47–100 s and 1.5–2.5 GB for 271 pages. In chunks of 500 rows, on
-that machine under a load of 8–13 (wall times 3–5× the CPU time): 280 pages, 55.8–66 CPU s
-(0.199–0.236 s/page), peak RSS 297–328 MB; the bare one-piece render 0.262 CPU s/page.
+In one piece the form took 47–100 s and 1.5–2.5 GB for 271 pages. In chunks of 500 rows, the
+same 271 pages (no short page where a chunk ends): under a load of ~2, 53.8 CPU s, 54.3 s wall
+(0.199 / 0.201 s a page), peak RSS 318 MB, the bare one-piece render 0.210 CPU s a page; under
+a load of 8–13 the CPU time rose to 0.24 s a page and the wall time to 0.4–1 s a page.
 """
 import json
 import os
