@@ -70,6 +70,8 @@ class Config:
     JOB_MEMORY_LIMIT_MB = int(os.environ.get("JOB_MEMORY_LIMIT_MB", "1024"))
     # Printed forms of more rows are rendered by a background job (views/declaration_print.py).
     PRINT_INLINE_ROWS = int(os.environ.get("PRINT_INLINE_ROWS", "300"))
+    # Rows such a job lays out at once (reports/chunked_pdf.py): memory stays at one chunk's.
+    PRINT_CHUNK_ROWS = int(os.environ.get("PRINT_CHUNK_ROWS", "500"))
 
     # Online payment (D4): the gateway adapter (app/money/gateway.py), the key notifications are
     # signed with, when a payment still 支付中 is settled by asking the bank, the notify URL's

@@ -5,6 +5,9 @@ WeasyPrint keeps the whole layout of a document until it is written: a 10,000-ro
 1.5–2.5 GB and took 47–100 s in one piece. Rendered a few hundred rows at a time, each chunk's
 document is dropped (and ``gc.collect()`` run: the layout is full of reference cycles) before
 the next one is laid out, so memory stays at one chunk's worth however long the form is.
+Python's automatic collection is paused while a chunk is laid out: it would walk the growing
+layout again and again for nothing (a chunk is collected as a whole when dropped), and pausing
+it makes a chunk ~30 % faster.
 
 Page numbers run on across chunks (第 N 页 共 M 页 on every page, M the whole form's): a chunk
 cannot know M before the last one is laid out, so chunks are rendered without the number
@@ -16,19 +19,29 @@ the page margins would have to say so here).
 
 A template sees ``chunk`` (a ``Chunk``): the header facts belong on ``chunk.first``, totals and
 signatures on ``chunk.last``. A one-piece render gets ``WHOLE``, which is both.
+
+A chunk starts a new page, so its last page would often be a short one. A template that marks
+each row in its first cell, ``<td>{{ chunk.row_mark(loop.index0) }}…``, avoids that: the rows
+WeasyPrint put on a chunk's last page (``Page.anchors``) are dropped with that page and laid
+out again at the head of the next chunk, so every page but the form's last is full, as in a
+one-piece render.
 """
 import gc
 import io
 import math
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 
 __all__ = ["Chunk", "WHOLE", "join_documents", "render_chunked"]
 
 Progress = Callable[[int, int], None]
+ROW_ID = "chunk-row-"
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,13 @@ class Chunk:
     index: int = 0
     count: int = 1
     offset: int = 0
+
+    def row_mark(self, position: int) -> Markup:
+        """An empty anchor for the first cell of the chunk's row at ``position`` (from 0),
+        named by the row's place among all rows. In a cell, not on the ``tr``: an element with
+        an id gets a style of its own, and a row's cells would no longer share theirs (a chunk
+        took ~18 % longer with ids on the rows, ~6 % with these)."""
+        return Markup(f'<a id="{ROW_ID}{self.offset + position}"></a>')
 
     @property
     def first(self) -> bool:
@@ -58,28 +78,48 @@ def render_chunked(template: str, context_of_rows: Callable[[Sequence, Chunk], d
 
     ``context_of_rows(chunk_rows, chunk)`` gives a chunk's template context (the whole form's
     facts and totals with this chunk's rows). ``progress(done, total)`` is called after each
-    chunk, in rows. With ``output`` the PDF is written to that path and None returned."""
+    chunk, in rows (those on its kept pages). With ``output`` the PDF is written to that path and None returned."""
     from reports.pdf import render_html
 
     if rows_per_chunk < 1:
         raise ValueError("rows_per_chunk must be at least 1")
     count = max(1, math.ceil(len(rows) / rows_per_chunk))
-    writer, sizes = PdfWriter(), []
+    writer, sizes, start = PdfWriter(), [], 0
     for index in range(count):
-        offset = index * rows_per_chunk
-        part = rows[offset:offset + rows_per_chunk]
-        chunk = Chunk(index, count, offset)
+        # A chunk ends where planned; it starts earlier by the rows the last one handed on.
+        end = min((index + 1) * rows_per_chunk, len(rows))
+        part = rows[start:end]
+        chunk = Chunk(index, count, start)
         html = render_html(template, **{**context_of_rows(part, chunk), "chunk": chunk,
                                         "page_numbers": False})
-        document = _layout(html)
-        sizes.extend((page.width, page.height) for page in document.pages)
-        writer.append(PdfReader(io.BytesIO(document.write_pdf())))
-        del document, html, part
-        gc.collect()  # the layout's cycles: without it RSS climbs chunk after chunk
+        with _collection_paused():
+            document = _layout(html)
+            pages = document.pages
+            handed_on = None if chunk.last else _rows_of_short_page(pages, start)
+            if handed_on is not None:
+                pages = pages[:-1]
+                document = document.copy(pages)
+            sizes.extend((page.width, page.height) for page in pages)
+            pdf = document.write_pdf()
+            del document, html, part, pages
+        writer.append(PdfReader(io.BytesIO(pdf)))
+        del pdf
+        start = end if handed_on is None else handed_on
         if progress is not None:
-            progress(min(offset + rows_per_chunk, len(rows)), len(rows))
+            progress(start, len(rows))  # the rows on pages that are final
     _stamp_page_numbers(writer, sizes)
     return _write(writer, output)
+
+
+def _rows_of_short_page(pages, start: int) -> int | None:
+    """The first row on the last of a chunk's ``pages``, to lay out again at the head of the
+    next chunk; None to keep the page (one page only, or rows not marked with ``row_mark``)."""
+    if len(pages) < 2:
+        return None
+    marked = [int(name[len(ROW_ID):]) for name in pages[-1].anchors
+              if name.startswith(ROW_ID) and name[len(ROW_ID):].isdigit()]
+    first = min(marked, default=None)
+    return first if first is not None and first > start else None
 
 
 def join_documents(documents: Iterable[bytes | str | Path], progress: Progress | None = None,
@@ -101,6 +141,32 @@ def join_documents(documents: Iterable[bytes | str | Path], progress: Progress |
     return _write(writer, output)
 
 
+_paused = 0  # renders under way that paused the collector (threads of one process share it)
+_was_enabled = True  # the collector's state before the first of them paused it
+_paused_lock = threading.Lock()
+
+
+@contextmanager
+def _collection_paused():
+    """No automatic garbage collection inside; one full collection after: what a chunk leaves
+    is freed at once (without it RSS climbs chunk after chunk). The collector is turned back on
+    when the last render that paused it is done, and only if it was on before."""
+    global _paused, _was_enabled
+    with _paused_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+        gc.collect()
+
+
 def _layout(html: str):
     """WeasyPrint's laid-out document of ``html``, reading only reports/templates."""
     from weasyprint import HTML
@@ -118,9 +184,10 @@ def _stamp_page_numbers(writer: PdfWriter, sizes: list[tuple[float, float]]) -> 
     kinds = {size: f"size{n}" for n, size in enumerate(dict.fromkeys(sizes))}
     html = render_html("_page_numbers.html", kinds=kinds,
                        pages=[kinds[size] for size in sizes])
-    document = _layout(html)
-    numbers = PdfReader(io.BytesIO(document.write_pdf()))
-    del document
+    with _collection_paused():
+        document = _layout(html)
+        numbers = PdfReader(io.BytesIO(document.write_pdf()))
+        del document
     if len(numbers.pages) != len(writer.pages):  # would number the wrong pages
         raise RuntimeError(f"page numbers for {len(numbers.pages)} pages, "
                            f"the form has {len(writer.pages)}")

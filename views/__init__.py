@@ -36,6 +36,7 @@ from views.registration import RegistrationView
 from views.statistics import StatisticsView
 from views.bills import BackPaymentBillingView, BillingView
 from views.unit_queries import StaffChangeView, UnitInfoView, UnitRateView, UnitStaffView
+from views.contribution_form import ContributionFormView
 
 QUERIES = _("信息查询")
 BACK_OFFICE = _("审核管理")
@@ -43,6 +44,7 @@ ACCOUNT_SETTINGS = _("账号设置")
 REVIEW_QUEUE = _("待审核申报")
 ADMIN = _("系统管理")
 PAYING = _("社会保险缴费")
+PRINTS = _("打印服务")
 
 MENU = [
     (QUERIES, "fa-search", [
@@ -63,6 +65,9 @@ MENU = [
     ]),
     (_("其他申报"), "fa-edit", [
         (CertificateView, "fa-certificate"),
+    ]),
+    (PRINTS, "fa-print", [
+        (ContributionFormView, "fa-file-pdf-o"),
     ]),
     (ADMIN, "fa-cogs", [
         None,

@@ -31,6 +31,7 @@ ACTIONS = {
     "certificate_not_found": _("核验缴费证明：未找到"),
     "certificate_rate_limited": _("核验缴费证明：请求过于频繁"),
     "pension_statement_refused": _("养老个人账户对账单查询被拒绝"),
+    "contribution_form_print": _("打印社会保险费申报表"),
 }
 # A row of a table added, changed or deleted: one message per verb, so each language words it.
 VERBS = {"add": "%(table)s新增", "update": "%(table)s修改", "delete": "%(table)s删除",

@@ -1,7 +1,8 @@
 """Printing a declaration's form (增员表, 减员表, 工资申报汇总表 …), the same for the employer's
 wizard and the back office: the registry names the form, ``reports.pdf`` renders it.
 
-WeasyPrint lays out about a hundred table rows a second here (10,000 rows: 85–100 s, ~1.5 GB;
+WeasyPrint lays out a few hundred table rows a second here (10,000 rows, 280 pages: ~56 CPU s,
+~0.2 s a page, ~300 MB rendered in chunks of 500 rows by reports/chunked_pdf.py;
 tests/benchmarks/test_print_speed.py), so a batch of thousands would hold a request for
 minutes: above PRINT_INLINE_ROWS rows the form is rendered by a background job
 (``reports.jobs``; ARCHITECTURE.md puts bulk printing there) and the user is sent to its

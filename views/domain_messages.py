@@ -517,6 +517,20 @@ DOMAIN_MESSAGES = (
     lazy_gettext("查询过于频繁，请%(seconds)s秒后再试"),
     # views/certificates.py
     lazy_gettext("人员名单"),
+    # views/contribution_form.py
+    lazy_gettext("%(period)s没有缴费记录"),
+    lazy_gettext("社会保险费申报表"),
+    lazy_gettext("费款所属期起"),
+    lazy_gettext("费款所属期止"),
+    lazy_gettext("费款所属期止不能早于费款所属期起"),
+    lazy_gettext("不能打印%(month)s以后的费款所属期"),
+    lazy_gettext("费款所属期最长%(n)s个月，请分次打印"),
+    lazy_gettext("当前账号没有所属单位"),
+    lazy_gettext("只能打印本单位的申报表"),
+    lazy_gettext("请填写单位编号"),
+    lazy_gettext("单位编号%(no)s不存在"),
+    lazy_gettext("请填写%(label)s"),
+    lazy_gettext("%(label)s“%(value)s”不是有效的年月，请按2026-01的格式填写"),
     # views/declaration_confirm.py
     lazy_gettext("退单"),
     lazy_gettext("已提交，经系统自动审核通过（处理成功）"),

@@ -176,3 +176,30 @@ def test_a_big_declaration_is_printed_by_a_job_only_its_unit_sees(app, c3, pdf_t
     with app.app_context():
         assert jobs.wait(job_id, timeout=120).status == jobs.DONE
     assert reviewer.get(f"/jobs/{job_id}/result").status_code == 200
+
+
+def test_a_job_prints_in_chunks_with_progress_and_pages_numbered_on(app, c3, pdf_text,
+                                                                      print_by_job):
+    """Chunks of 2 rows (reports/chunked_pdf.py): the same form, its pages numbered through,
+    and the job's progress counted in rows."""
+    app.config["PRINT_CHUNK_ROWS"] = 2
+    try:
+        owner = client(app, LARGE)
+        location = owner.get(f"/declare/c3/{c3['pk']}/print.pdf").headers["Location"]
+        job_id = location.split("/jobs/")[1].split("/")[0]
+        with app.app_context():
+            done = jobs.wait(job_id, timeout=120)
+            assert done.status == jobs.DONE, done.message
+            assert (done.done, done.total) == (4, 4)
+        text = pdf_text(owner.get(f"/jobs/{job_id}/result").data)
+    finally:
+        app.config.pop("PRINT_CHUNK_ROWS")
+    pages = [squeeze(page) for page in text.split("\f") if page.strip()]
+    assert len(pages) == 2  # a chunk starts a page: two rows on each
+    assert all(f"第{n}页共2页" in page for n, page in enumerate(pages, 1))
+    assert c3["serial"] in pages[0] and f"申报年度{YEAR}" in pages[0]  # the header once
+    assert f"申报年度{YEAR}" not in pages[1] and "合计4人，其中审核通过3人" in pages[1]
+    assert [n for n, _name in c3["people"] if n in pages[0]] == [c3["people"][0][0],
+                                                                  c3["people"][1][0]]
+    assert [n for n, _name in c3["people"] if n in pages[1]] == [c3["people"][2][0],
+                                                                  c3["people"][3][0]]
