@@ -2,8 +2,8 @@
 who ran it, the month, the unit, and per 险种 the rows inserted, updated and deleted.
 
 Each 险种 is committed on its own before its progress is reported (app/jobs.py: on SQLite a
-second connection cannot write while this session holds writes); the unit totals and the audit
-row commit with the job's "done". A run that stops half-way is made whole by running it again:
+second connection cannot write while this session holds writes), then the unit totals with the
+audit row. A run that stops half-way is made whole by running it again:
 the assessment is re-runnable."""
 from flask_babel import lazy_gettext as _l
 
@@ -37,5 +37,6 @@ def run(ctx, month, unit_id=None):
     user = db.session.get(ShebaoUser, ctx.user_id) if ctx.user_id else None
     audit.record(AUDIT_ACTION, target_type="month", target_id=month, user=user,
                  detail={**result, "unit_id": unit_id, "job_id": ctx.job_id})
+    db.session.commit()  # the unit totals and the audit row, before the last report
     ctx.progress(steps, steps, f"{label}核定完成")
     return result
