@@ -147,7 +147,8 @@ def unit_of(unit_no: str | None) -> Unit | None:
         return None
     unit = db.session.scalar(select(Unit).where(Unit.unit_no == unit_no))
     if unit is None:
-        raise Invalid(f"单位编号{unit_no[:20]}不存在")
+        shown = unit_no[:20]
+        raise Invalid(f"单位编号{shown}不存在")
     return unit
 
 
@@ -178,13 +179,13 @@ def month_rates(code: str, month: int) -> MonthRates:
             plain = (scaled(unit_rate), scaled(personal_rate))
         else:
             by_class[risk_class] = scaled(unit_rate)
-    name = rate_rules.INSURANCE_TYPES[code]
+    name, label = rate_rules.INSURANCE_TYPES[code], month_label(month)
     if code == rate_rules.INJURY:
         if not by_class:
-            raise Invalid(f"{month_label(month)}无{name}费率，不能核定")
+            raise Invalid(f"{label}无{name}费率，不能核定")
         return MonthRates(insurance_id, None, 0, by_class)
     if plain is None:
-        raise Invalid(f"{month_label(month)}无{name}费率，不能核定")
+        raise Invalid(f"{label}无{name}费率，不能核定")
     return MonthRates(insurance_id, plain[0], plain[1], {})
 
 

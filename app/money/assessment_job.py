@@ -29,8 +29,10 @@ def run(ctx, month, unit_id=None):
     def step(code, counts):
         db.session.commit()
         done[0] += 1
-        ctx.progress(done[0], steps, f"已核定{INSURANCE_TYPES[code]}：新增{counts.inserted}条，"
-                                     f"更新{counts.updated}条，删除{counts.deleted}条", force=True)
+        name = INSURANCE_TYPES[code]
+        message = (f"已核定{name}：新增{counts.inserted}条，更新{counts.updated}条，"
+                   f"删除{counts.deleted}条")
+        ctx.progress(done[0], steps, message, force=True)
 
     outcome = assessment.assess(month, unit_id, step=step)
     result = outcome.as_dict()

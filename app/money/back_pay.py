@@ -89,8 +89,10 @@ def write(declaration, rows: list[Row], today: date | None = None) -> int:
             touched.add(line.month)
         due = sum((line.unit_amount + line.personal_amount for line in lines), Decimal("0.00"))
         fee = sum((line.late_fee for line in lines), Decimal("0.00"))
-        bulk.note(row.item, f"补缴{len(row.months)}个月，应缴{due}元，滞纳金{fee}元"
-                            f"（计至{today:%Y-%m-%d}，按实际缴费日重算）")
+        months = row.months
+        message = (f"补缴{len(months)}个月，应缴{due}元，滞纳金{fee}元（计至{today:%Y-%m-%d}，"
+                   "按实际缴费日重算）")
+        bulk.note(row.item, message)
     if updates:
         db.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
     if inserts:

@@ -328,13 +328,13 @@ def test_the_reviewer_runs_it_as_a_job_with_progress_and_an_audit_event(as_user,
         assert audit.detail["unit_no"] == UNIT
         assert audit.detail["counts"]["410"] == {"inserted": 1, "updated": 0, "deleted": 0}
     page = client.get("/assessment/").get_data(as_text=True)
-    assert month_label(MONTH) in page and "新增 1" in page
+    assert month_label(MONTH) in page and "新增1条，更新0条，删除0条" in page
     assert client.get(f"/jobs/{job_id}/").status_code == 200
     # the employer never sees a center job
     assert as_user(UNIT).get(f"/jobs/{job_id}/").status_code == 404
     client.get("/lang/en")
     english = client.get("/assessment/").get_data(as_text=True)
-    assert "Monthly assessment" in english
+    assert "Monthly assessment" in english and "1 added, 0 updated, 0 deleted" in english
 
 
 # --- 追溯补缴 of C1 --------------------------------------------------------------------------
