@@ -345,7 +345,7 @@ def test_an_approved_enrollment_with_back_pay_writes_its_back_payment_lines(db):
     start = add_months(MONTH, -3)
     d = commands.create(employer.unit_id, "C1", employer, payload(
         71, start_month=month_label(start), back_pay="是", insurances="110,310,510",
-        wage="5000"))
+        wage="8000"))
     attach_required_materials(db, d)
     commands.submit(d, employer)
     commands.claim(d, reviewer)
@@ -360,8 +360,8 @@ def test_an_approved_enrollment_with_back_pay_writes_its_back_payment_lines(db):
     assert {c.insurance.code for c in lines} == {"110", "310"}  # 生育 goes with 医疗
     for line in lines:
         assert line.back_payment and not line.paid and line.declaration_id == d.id
-        assert line.base == Decimal("5000.00")
-        expected = {"110": ("800.00", "400.00"), "310": ("375.00", "100.00")}[line.insurance.code]
+        assert line.base == Decimal("8000.00")  # above the floor of every year in the demo
+        expected = {"110": ("1280.00", "640.00"), "310": ("600.00", "160.00")}[line.insurance.code]
         assert (line.unit_amount, line.personal_amount) == tuple(map(Decimal, expected))
         assert line.late_fee >= 0
     # the oldest month is overdue: it carries a late fee
