@@ -2,8 +2,8 @@
 the Contribution ledger and the unit totals, for one unit or the whole city.
 
 Set-based: per 险种 one DELETE (rows of people no longer assessed) and one INSERT … SELECT …
-ON CONFLICT DO UPDATE (new rows inserted, changed unpaid rows updated), whatever the number of
-people. Re-runnable: a second run finds nothing to change. A paid row, a row on a bill
+ON CONFLICT DO UPDATE (new rows inserted, changed unpaid rows updated; a plain INSERT … SELECT
+on a month that has no rows yet), whatever the number of people. Re-runnable: a second run finds nothing to change. A paid row, a row on a bill
 (``bill_id`` set) and a 补缴 row (its C5/C1 declared the base) are never rewritten nor removed:
 a parameter change never rewrites billed months.
 
@@ -67,7 +67,12 @@ SELECT person_id, unit_id, insurance_id, :month, base,
        FALSE, 0, FALSE
 FROM (SELECT s.*, CAST(ROUND(s.base * 100) AS BIGINT) AS base_fen FROM ({source}) s) a
 WHERE base IS NOT NULL AND unit_e8 IS NOT NULL
-ON CONFLICT (person_id, unit_id, insurance_id, month) DO UPDATE
+{on_conflict}
+"""
+# A month of this 险种 (and unit) that already has rows: new ones inserted, unpaid unbilled
+# regular ones updated where they differ. On a month with none yet the plain INSERT is used:
+# a second run at the same moment then fails on the unique key instead of adding a row.
+ON_CONFLICT = """ON CONFLICT (person_id, unit_id, insurance_id, month) DO UPDATE
 SET base = excluded.base, unit_amount = excluded.unit_amount,
     personal_amount = excluded.personal_amount
 WHERE contribution.paid = FALSE AND contribution.bill_id IS NULL
@@ -230,7 +235,8 @@ def assess_insurance(month: int, rates: MonthRates, unit_id: int | None) -> Coun
     before = _count(month, rates.insurance_id, unit_id)
     source = SOURCE_SQL.format(unit_e8=unit_e8, injury_join=injury_join,
                                unit_clause=unit_clause.format(t="e"))
-    written = db.session.execute(text(UPSERT_SQL.format(source=source)), params).rowcount
+    upsert = UPSERT_SQL.format(source=source, on_conflict=ON_CONFLICT if before else "")
+    written = db.session.execute(text(upsert), params).rowcount
     counts.inserted = _count(month, rates.insurance_id, unit_id) - before
     counts.updated = written - counts.inserted
     return counts
