@@ -52,6 +52,7 @@ class AssessmentView(BaseView):
         try:
             month = assessment.parse_month(raw_month)
             unit = assessment.unit_of(raw_unit)
+            assessment.rates_of(month)  # a month without rates is refused here, not in the job
         except Invalid as refusal:
             audit.record_now(AUDIT_ACTION, success=False, target_type="month",
                              detail={"month": str(raw_month or "")[:20],

@@ -197,6 +197,11 @@ def month_rates(code: str, month: int) -> MonthRates:
     return MonthRates(insurance_id, plain[0], plain[1], {})
 
 
+def rates_of(month: int) -> dict[str, MonthRates]:
+    """The rates of every assessed 险种 in force in ``month``; Invalid names the first missing."""
+    return {code: month_rates(code, month) for code in ASSESSED}
+
+
 def assess(month: int, unit_id: int | None = None,
            step: Callable[[str, Counts], None] | None = None) -> Outcome:
     """Assess ``month`` for one unit (``unit_id``) or the whole city (None): per 险种 in
@@ -204,7 +209,7 @@ def assess(month: int, unit_id: int | None = None,
     rebuilt. ``step(code, counts)`` is called after each 险种 (the job commits there and
     reports progress). Every rate is looked up first, so a missing rate changes nothing."""
     validate_month(month)
-    all_rates = {code: month_rates(code, month) for code in ASSESSED}
+    all_rates = rates_of(month)
     unit_no = db.session.scalar(select(Unit.unit_no).where(Unit.id == unit_id)) \
         if unit_id is not None else None
     outcome = Outcome(month, unit_no)

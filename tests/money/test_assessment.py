@@ -386,3 +386,13 @@ def test_an_enrollment_of_this_month_writes_no_back_payment(db):
     assert db.session.scalar(select(func.count()).select_from(Contribution)
                              .where(Contribution.person_id == pid)) == 0
 
+
+
+def test_a_month_without_rates_is_refused_before_any_job(as_user, app):
+    with within(app) as db:
+        jobs_before = db.session.scalar(select(func.count()).select_from(Job))
+    response = as_user("reviewer").post("/assessment/run", data={"month": "1995-01"})
+    assert response.status_code == 422
+    assert "1995-01无企业职工基本养老保险费率，不能核定" in response.get_data(as_text=True)
+    with within(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(Job)) == jobs_before
