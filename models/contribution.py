@@ -55,6 +55,8 @@ class Contribution(Model):
         UniqueConstraint("person_id", "unit_id", "insurance_id", "month"),
         Index("ix_contribution_unit_month", "unit_id", "month"),
         Index("ix_contribution_bill", "bill_id"),
+        # The whole city's month of one 险种 (app/money/assessment.py).
+        Index("ix_contribution_month_insurance", "month", "insurance_id"),
     )
     id = Column(BigId, primary_key=True)
     person_id = Column(Integer, ForeignKey("person.id"), nullable=False)

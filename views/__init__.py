@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _
 from app.extensions import csrf
 from views import admin, display_filters, payment
 from views.account import AccountView
+from views.assessment import AssessmentView
 from views.api import QUERY_APIS
 from views.declaration_wizard import WIZARDS
 from views.review import ReviewView
@@ -135,6 +136,10 @@ def _register_declarations(appbuilder) -> None:
     appbuilder.add_view(ReviewView, name_of(REVIEW_QUEUE), label=REVIEW_QUEUE,
                         icon="fa-gavel", category=name_of(BACK_OFFICE),
                         category_label=BACK_OFFICE, category_icon="fa-gavel")
+    appbuilder.add_view(AssessmentView, name_of(AssessmentView.list_title),
+                        label=AssessmentView.list_title, icon="fa-calculator",
+                        category=name_of(BACK_OFFICE), category_label=BACK_OFFICE,
+                        category_icon="fa-gavel")
     appbuilder.add_view(StatisticsView, name_of(StatisticsView.list_title),
                         label=StatisticsView.list_title, icon="fa-bar-chart",
                         category=name_of(BACK_OFFICE), category_label=BACK_OFFICE,

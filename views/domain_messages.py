@@ -390,7 +390,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("申报当前状态为“%(status_names)s”，不能%(label)s"),
     # app/declarations/effects/bases.py
     lazy_gettext("未找到人员%(name)s（%(id_number)s）的参保信息"),
-    lazy_gettext("补缴%(months)s个月，应缴%(due)s元，滞纳金%(fee)s元（计至%(today)s，按实际缴费日重算）"),
     # app/declarations/effects/medical.py
     lazy_gettext("已登记居民医疗保险自%(month)s年%(month_2)s月停保（%(reason)s）"),
     lazy_gettext("居民医疗停保已登记%(items)s人"),
@@ -478,6 +477,18 @@ DOMAIN_MESSAGES = (
     lazy_gettext("终止年度"),
     lazy_gettext("%(label)s应为%(first_year)s至%(year)s之间的年份"),
     lazy_gettext("终止年度不能早于起始年度"),
+    # app/money/assessment.py
+    lazy_gettext("核定年月无效，应为YYYY-MM，如2026-01"),
+    lazy_gettext("不能核定本月以后的月份"),
+    lazy_gettext("单位编号%(shown)s不存在"),
+    lazy_gettext("险种%(code)s未设置"),
+    lazy_gettext("%(label)s无%(name)s费率，不能核定"),
+    # app/money/assessment_job.py
+    lazy_gettext("正在核定%(label)s"),
+    lazy_gettext("已核定%(name)s：新增%(inserted)s条，更新%(updated)s条，删除%(deleted)s条"),
+    lazy_gettext("%(label)s核定完成"),
+    # app/money/back_pay.py
+    lazy_gettext("补缴%(months)s个月，应缴%(due)s元，滞纳金%(fee)s元（计至%(today)s，按实际缴费日重算）"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),

@@ -180,7 +180,7 @@ def recompute_year(unit_id: int, declaration_id: int, year: int, rates: UnitRate
 # what the ledger says; total and paid amount include the late fee.
 DELETE_TOTALS_SQL = """
 DELETE FROM unit_contribution
-WHERE unit_id = :unit AND month BETWEEN :first AND :last {months}
+WHERE {unit} month BETWEEN :first AND :last {months}
 """
 INSERT_TOTALS_SQL = """
 INSERT INTO unit_contribution (unit_id, insurance_id, month, persons, base_total, unit_amount,
@@ -199,14 +199,15 @@ FROM (
            CAST(ROUND(personal_amount * 100) AS BIGINT) AS personal_fen,
            CAST(ROUND(late_fee * 100) AS BIGINT) AS fee_fen
     FROM contribution
-    WHERE unit_id = :unit AND month BETWEEN :first AND :last {months}
+    WHERE {unit} month BETWEEN :first AND :last {months}
 ) c
 GROUP BY unit_id, insurance_id, month
 """
 
 
-def refresh_unit_totals(unit_id: int, months) -> None:
-    """Rebuild the unit's totals of these months (a range's months, or a few scattered ones)."""
+def refresh_unit_totals(unit_id: int | None, months) -> None:
+    """Rebuild the unit's totals of these months (a range's months, or a few scattered ones);
+    every unit's when ``unit_id`` is None (the city-wide assessment)."""
     months = sorted(set(months))
     if not months:
         return
@@ -214,8 +215,9 @@ def refresh_unit_totals(unit_id: int, months) -> None:
     scattered = len(months) < len(list(month_range(first, last)))
     clause = f"AND month IN ({', '.join(str(int(m)) for m in months)})" if scattered else ""
     params = {"unit": unit_id, "first": first, "last": last}
-    db.session.execute(text(DELETE_TOTALS_SQL.format(months=clause)), params)
-    db.session.execute(text(INSERT_TOTALS_SQL.format(months=clause)), params)
+    unit = "unit_id = :unit AND" if unit_id is not None else ""
+    db.session.execute(text(DELETE_TOTALS_SQL.format(unit=unit, months=clause)), params)
+    db.session.execute(text(INSERT_TOTALS_SQL.format(unit=unit, months=clause)), params)
 
 
 def record_event(declaration_id: int, status: str, action: str, message: str):

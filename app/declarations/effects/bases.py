@@ -1,5 +1,4 @@
 """Effects of the bases and back-payment family: C3 缴费基数申报, C4 撤销工资申报, C5 补缴."""
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -7,9 +6,9 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from app.declarations import base_declaration
 from app.declarations.guards import bases as guards
 from app.declarations.effects import bulk, effect
+from app.money import back_pay as back_pay_lines
 from app.errors import Invalid
 from app.extensions import db
-from models.contribution import Contribution
 from models.declaration import Declaration, DeclarationItem
 from models.person import ContributionBase, Person
 from rules import back_payment, wage_base
@@ -120,57 +119,13 @@ def revoke_bases(declaration, items):
 
 @effect("back_pay")
 def back_pay(declaration, items):
-    """C5: one ledger row per month and 险种 marked 补缴, with that month's rates, the base
-    clamped by the month's year and the late fee up to today; a month already in the ledger
-    unpaid is updated to the back-pay amounts. The guard is checked again: a month may have
-    been paid since the row was submitted."""
-    unit_id, today, table = declaration.unit_id, date.today(), Contribution.__table__
-    refusals = guards.back_pay_months(unit_id, [i.payload for i in items], today,
-                                      declaration.id)
-    if refusals:
-        index, (_field, reason) = min(refusals.items())
-        raise Invalid(f"{items[index].name}（{items[index].id_number}）：{reason}")
-    ids = base_declaration.person_ids(i.id_number for i in items)
-    rows = []
-    for item in items:
-        p = item.payload
-        item.person_id = ids[item.id_number]
-        rows.append((item, back_payment.months_of(int(p["start_month"]), int(p["end_month"])),
-                     p["insurances"].split(",")))
-    limits = base_declaration.require_limits({m // 100 for _, months, _ in rows for m in months})
-    rates = base_declaration.unit_rates(unit_id)
-    first, last = min(r[1][0] for r in rows), max(r[1][-1] for r in rows)
-    existing = {}
-    for pids in base_declaration.chunked(ids.values()):
-        found = db.session.execute(
-            select(table.c.id, table.c.person_id, table.c.insurance_id, table.c.month)
-            .where(table.c.unit_id == unit_id, table.c.person_id.in_(pids),
-                   table.c.paid.is_(False), table.c.month.between(first, last)))
-        existing.update(((pid, ins, month), row_id) for row_id, pid, ins, month in found)
-    updates, inserts, touched = [], [], set()
-    for item, months, codes in rows:
-        lines = back_payment.lines(months, codes, item.payload["base"], limits, rates.at, today)
-        for line in lines:
-            values = dict(base=line.base, unit_amount=line.unit_amount,
-                          personal_amount=line.personal_amount, late_fee=line.late_fee,
-                          back_payment=True, declaration_id=declaration.id)
-            key = (item.person_id, rates.ids[line.code], line.month)
-            if key in existing:
-                updates.append(dict(values, row_id=existing[key]))
-            else:
-                inserts.append(dict(values, person_id=key[0], unit_id=unit_id,
-                                    insurance_id=key[1], month=line.month, paid=False))
-            touched.add(line.month)
-        due = sum((line.unit_amount + line.personal_amount for line in lines), Decimal("0.00"))
-        fee = sum((line.late_fee for line in lines), Decimal("0.00"))
-        message = (f"补缴{len(months)}个月，应缴{due}元，滞纳金{fee}元（计至{today:%Y-%m-%d}，"
-                   "按实际缴费日重算）")
-        bulk.note(item, message)
-    if updates:
-        db.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
-    if inserts:
-        db.session.execute(insert(table), inserts)
-    base_declaration.refresh_unit_totals(unit_id, touched)
+    """C5: the months and 险种 of each row at its declared base (app/money/back_pay.py)."""
+    back_pay_lines.write(declaration, [
+        back_pay_lines.Row(item, back_payment.months_of(int(item.payload["start_month"]),
+                                                        int(item.payload["end_month"])),
+                           item.payload["insurances"].split(","),
+                           Decimal(str(item.payload["base"])))
+        for item in items])
 
 
 def _text_or_none(value):

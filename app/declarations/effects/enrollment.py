@@ -7,6 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.declarations.effects import bulk, effect
 from app.extensions import db
+from app.money import back_pay
 from models.contribution import YearParameter
 from models.declaration import DeclarationItem
 from models.person import ContributionBase, Enrollment, Person
@@ -16,7 +17,8 @@ from rules.contribution_base import decide_base
 
 @effect("enroll")
 def enroll(declaration, items):
-    """Create or reopen the persons, then open their enrollments from the 增员年月."""
+    """Create or reopen the persons, then open their enrollments from the 增员年月; rows with
+    追溯补缴 and an earlier 增员年月 get their back-payment lines up to last month."""
     codes = bulk.code_ids()
     persons = _upsert_persons(items, codes)
     _link_persons(declaration, items, persons)
@@ -37,6 +39,7 @@ def enroll(declaration, items):
         bases.append((person_id, p["start_month"] // 100, Decimal(str(p["wage"]))))
     bulk.insert_many(Enrollment.__table__, enrollments)
     _set_bases(declaration, bases)
+    back_pay.write(declaration, back_pay.enrollment_rows(items, back_pay.this_month()))
 
 
 @effect("reduce")
