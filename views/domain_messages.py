@@ -456,6 +456,18 @@ DOMAIN_MESSAGES = (
     lazy_gettext("用户名或密码错误"),
     lazy_gettext("用户名或密码错误，再错%(max_failures)s次账号将被锁定15分钟"),
     lazy_gettext("登录失败次数过多，账号已锁定至%(until)s，请稍后再试"),
+    # app/money/assessment.py
+    lazy_gettext("核定年月无效，应为YYYY-MM，如2026-01"),
+    lazy_gettext("不能核定本月以后的月份"),
+    lazy_gettext("单位编号%(shown)s不存在"),
+    lazy_gettext("险种%(code)s未设置"),
+    lazy_gettext("%(label)s无%(name)s费率，不能核定"),
+    # app/money/assessment_job.py
+    lazy_gettext("正在核定%(label)s"),
+    lazy_gettext("已核定%(name)s：新增%(inserted)s条，更新%(updated)s条，删除%(deleted)s条"),
+    lazy_gettext("%(label)s核定完成"),
+    # app/money/back_pay.py
+    lazy_gettext("补缴%(months)s个月，应缴%(due)s元，滞纳金%(fee)s元（计至%(today)s，按实际缴费日重算）"),
     # app/money/billing.py
     lazy_gettext("请选择缴费险种"),
     lazy_gettext("险种%(unknown)s不是本单位已关联的险种"),
@@ -477,18 +489,6 @@ DOMAIN_MESSAGES = (
     lazy_gettext("终止年度"),
     lazy_gettext("%(label)s应为%(first_year)s至%(year)s之间的年份"),
     lazy_gettext("终止年度不能早于起始年度"),
-    # app/money/assessment.py
-    lazy_gettext("核定年月无效，应为YYYY-MM，如2026-01"),
-    lazy_gettext("不能核定本月以后的月份"),
-    lazy_gettext("单位编号%(shown)s不存在"),
-    lazy_gettext("险种%(code)s未设置"),
-    lazy_gettext("%(label)s无%(name)s费率，不能核定"),
-    # app/money/assessment_job.py
-    lazy_gettext("正在核定%(label)s"),
-    lazy_gettext("已核定%(name)s：新增%(inserted)s条，更新%(updated)s条，删除%(deleted)s条"),
-    lazy_gettext("%(label)s核定完成"),
-    # app/money/back_pay.py
-    lazy_gettext("补缴%(months)s个月，应缴%(due)s元，滞纳金%(fee)s元（计至%(today)s，按实际缴费日重算）"),
     # app/roles.py
     lazy_gettext("单位经办人"),
     lazy_gettext("中心审核员"),

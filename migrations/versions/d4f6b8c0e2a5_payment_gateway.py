@@ -1,7 +1,7 @@
 """Online payment (D4): the demo bank's orders and pending notifications, reconciliation runs.
 
 Revision ID: d4f6b8c0e2a5
-Revises: a1c3e5f7b9d2
+Revises: b2d4f6a8c0e1
 Create Date: 2026-12-07 14:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "d4f6b8c0e2a5"
-down_revision = "a1c3e5f7b9d2"
+down_revision = "b2d4f6a8c0e1"
 branch_labels = None
 depends_on = None
 
