@@ -94,6 +94,21 @@ def browser_login(page, base_url: str, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def browser_as(page, base_url: str, username: str, lang: str) -> None:
+    """A fresh login of a demo account in ``page``'s browser, then its language (zh or en)."""
+    page.context.clear_cookies()
+    browser_login(page, base_url, username, PASSWORDS[username])
+    if lang == "en":
+        page.goto(f"{base_url}/lang/en")
+
+
+def shots_folder(tmp_path) -> Path:
+    """Where a browser test saves the screens to be looked at: $SHOTS_DIR, else its tmp_path."""
+    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @contextmanager
 def rows_for_a_while(app, make_rows):
     """The rows ``make_rows()`` returns (called in an app context), committed for the block and

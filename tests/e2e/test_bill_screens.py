@@ -2,16 +2,14 @@
 生成单据 → the bill's page (status, lines, 立即支付, 作废) → 作废 confirmation; 补缴缴费 with an
 approved 补缴; a 代扣 unit's page. Each screen is saved (SHOTS_DIR, else a temporary folder) to
 be looked at; no code (unpaid, back_payment …) may reach the page text."""
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from rules.months import add_months, month_label, to_month
 from tests.own_database import own_app
-from tests.support import PASSWORDS, browser_login, served
+from tests.support import browser_as, served, shots_folder
 
 app = own_app("module")
 
@@ -29,9 +27,7 @@ def server(app, tmp_path_factory):
 
 @pytest.fixture
 def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(tmp_path)
 
 
 def shoot(page, shots, name) -> str:
@@ -42,11 +38,6 @@ def shoot(page, shots, name) -> str:
     return shown
 
 
-def as_(page, base, username, lang):
-    page.context.clear_cookies()
-    browser_login(page, base, username, PASSWORDS[username])
-    if lang == "en":
-        page.goto(f"{base}/lang/en")
 
 
 @pytest.mark.e2e
@@ -60,7 +51,7 @@ def test_walk_the_bill_screens(app, server, page, shots, lang):
         _approved_back_payment(unit_id(VIP), [start, add_months(start, 2)])
         db.session.commit()
         db.session.remove()
-    as_(page, server, "37010000002", lang)
+    browser_as(page, server, "37010000002", lang)
     page.goto(f"{server}/billing/")
     page.fill("#start", LAST)
     page.fill("#end", LAST)
@@ -103,6 +94,6 @@ def test_walk_the_bill_screens(app, server, page, shots, lang):
     assert ("补缴" if lang == "zh" else "Back") in text
     page.goto(f"{server}/billing/?start=2099-01&query=1")
     text = shoot(page, shots, f"{lang}-06-future-month-refused")
-    as_(page, server, "37010000004", lang)
+    browser_as(page, server, "37010000004", lang)
     page.goto(f"{server}/billing/")
     shoot(page, shots, f"{lang}-07-withholding")

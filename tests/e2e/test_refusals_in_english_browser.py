@@ -1,16 +1,14 @@
 """Refusals in a real browser after choosing English (GET /lang/en): a wrong password, a 增员 of a
 person already insured at the unit, an import with a bad row. Screenshots go to $SHOTS_DIR (or
 the test's temporary folder)."""
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.batch.test_batch_import import person
 from tests.declarations.flows import ORDINARY, THIS_MONTH, free_person
 from tests.e2e.test_batch_flow import download, fill
-from tests.support import PASSWORDS, browser_login
+from tests.support import PASSWORDS, browser_login, shots_folder
 
 pytestmark = pytest.mark.e2e
 
@@ -20,8 +18,7 @@ SEQS = (94, 95)
 
 @pytest.fixture
 def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = shots_folder(tmp_path)
     return lambda page, name: page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 

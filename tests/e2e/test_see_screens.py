@@ -3,7 +3,6 @@ Chinese and English: the person picker fills 姓名, 提交 asks in a dialog, �
 show bases and amounts, the reviewer reads old → new, the home counters, a draft's print. Each
 screen is saved (SHOTS_DIR, else the test's temporary folder) to be looked at; the test checks
 that no payload key or code reaches the page text. On a demo city of its own."""
-import os
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from rules.months import add_months
 from tests.declarations.flows import MONTH, ORDINARY, THIS_MONTH, VIP, free_person
 from tests.declarations.test_batch_businesses import YEAR, staff, user
 from tests.own_database import own_app
-from tests.support import PASSWORDS, browser_login, served
+from tests.support import browser_as, served, shots_folder
 
 app = own_app("module")
 
@@ -33,9 +32,7 @@ def server(app, tmp_path_factory):
 
 @pytest.fixture
 def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(tmp_path)
 
 
 def shoot(page, shots, name) -> str:
@@ -46,11 +43,6 @@ def shoot(page, shots, name) -> str:
     return shown
 
 
-def as_(page, base, username, lang):
-    page.context.clear_cookies()
-    browser_login(page, base, username, PASSWORDS[username])
-    if lang == "en":
-        page.goto(f"{base}/lang/en")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -70,7 +62,7 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
         back = (back.id_number, back.name)
         db.session.remove()
 
-    as_(page, server, ORDINARY, lang)
+    browser_as(page, server, ORDINARY, lang)
     page.goto(f"{server}/declare/c7/new/")
     page.select_option("select[name=id_number]", person.id_number)
     assert page.input_value("input[name=name]") == person.name  # filled by person_pick.js
@@ -113,7 +105,7 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
     page.goto(f"{server}/declare/c2/{draft}/print.pdf")
     shoot(page, shots, f"{lang}-05-c2-draft-print")
 
-    as_(page, server, VIP, lang)
+    browser_as(page, server, VIP, lang)
     if lang == "zh":  # one wage declaration per unit and year: the English walk reads it
         page.goto(f"{server}/declare/c3/new/")
         page.select_option("select[name=id_number]", wage_person[0])
@@ -152,7 +144,7 @@ def test_walk_the_declaration_screens(app, server, page, shots, lang):
     assert page.locator("#total-late-fee").is_visible()
     shoot(page, shots, f"{lang}-12-c5-check")
 
-    as_(page, server, "reviewer", lang)
+    browser_as(page, server, "reviewer", lang)
     with app.app_context():
         c4 = db.session.scalar(select(Declaration.id).where(Declaration.business_code == "C4")
                                .order_by(Declaration.id.desc()))

@@ -1,34 +1,25 @@
 """The statistics page (G5) and the yearly parameter form (G4) in a real browser, in Chinese and
 English: the charts are drawn (SVG with bars), the filter works, and the English page shows no
 Chinese outside names. Screens are saved (SHOTS_DIR, else the test's temporary folder)."""
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORDS, browser_login
+from tests.support import browser_as, shots_folder
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
 def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(tmp_path)
 
 
-def _as(page, base, username, lang):
-    page.context.clear_cookies()
-    browser_login(page, base, username, PASSWORDS[username])
-    if lang == "en":
-        page.goto(f"{base}/lang/en")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_statistics_page(live_server, page, shots, lang):
-    _as(page, live_server, "reviewer", lang)
+    browser_as(page, live_server, "reviewer", lang)
     page.goto(f"{live_server}/statistics/")
     assert page.locator("#amounts svg rect.bar").count() == 24  # 12 months × due, paid
     assert page.locator("#per-day svg circle").count() == 30
@@ -46,7 +37,7 @@ def test_the_statistics_page(live_server, page, shots, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_yearly_parameter_form(live_server, page, shots, lang):
-    _as(page, live_server, "admin", lang)
+    browser_as(page, live_server, "admin", lang)
     page.goto(f"{live_server}/yearparameterview/list/")
     page.locator("a[href*='/yearparameterview/edit/']").first.click()
     page.wait_for_load_state("networkidle")
