@@ -12,6 +12,7 @@ from app.declarations import unfinished
 from app.demo.people import People
 from app.demo.staff import Member, Window
 from models.declaration import Declaration, DeclarationEvent, DeclarationItem
+from models.medical import MedicalAccountSubsidy
 from models.person import ContributionBase, Enrollment
 from rules.contribution_base import decide_base
 from rules.months import add_months, month_start
@@ -191,6 +192,8 @@ def _unit_one(d: Declarer, unit_id: int, user, staff: list, window: Window, limi
             **reduction_payload(m, stop, m.reduce_reason)})],
             ["create", "submit", "claim", "approve", "read"],
             _days_since(window, month_start(stop)) + 3, opinion="审核通过")
+    _subsidy(d, unit_id, user, active[12:14], add_months(month, -1), ["3500.00", "2800.00"],
+             ["create", "submit", "claim", "approve", "read"], 9, opinion="审核通过")
     # 已作废: withdrawn before review.
     m = active[11]
     d.declare(unit_id, user, "C7", [m], [_change(m, "address", "山东省济南市历下区经十路9999号")],
@@ -210,6 +213,22 @@ def _vip_unit(d: Declarer, unit_id: int, user, staff: list, window: Window):
     m = active[0]
     d.declare(unit_id, user, "C7", [m], [_approved(_change(m, "phone", d.people.mobile()))],
               ["create", "submit", "auto_approve", "read"], 15, **auto)
+    _subsidy(d, unit_id, user, active[1:2], add_months(window.month, -1), ["1200.00"],
+             ["create", "submit", "auto_approve", "read"], 8, **auto)
+
+
+def _subsidy(d: Declarer, unit_id: int, user, members: list, month: int, amounts: list,
+             steps: list, days_ago: float, **fields) -> None:
+    """An approved 医疗账户补助金 (C14) and the subsidy rows its effect records."""
+    payloads = [_approved({"id_number": m.id_number, "name": m.name, "month": month,
+                           "amount": amount}) for m, amount in zip(members, amounts, strict=True)]
+    decl = d.declare(unit_id, user, "C14", members, payloads, steps, days_ago,
+                     insurance_codes="310", **fields)
+    d.session.flush()
+    d.session.add_all(MedicalAccountSubsidy(
+        person_id=m.person_id, unit_id=unit_id, month=month, amount=Decimal(amount),
+        declaration_id=decl.id, created_at=decl.updated_at)
+        for m, amount in zip(members, amounts, strict=True))
 
 
 def _days_since(window: Window, day: date) -> int:
