@@ -72,3 +72,27 @@ def run_job_task(job_id: str) -> None:
 
     with flask_app().app_context():
         run_job(job_id, own_process=True)  # a worker process: memory-limited kinds get their limit
+
+
+@celery.task(name="shebao.submit_periodic", ignore_result=True)
+def submit_periodic_task(kind: str) -> None:
+    from app.money.payment_jobs import submit_periodic
+
+    with flask_app().app_context():
+        submit_periodic(kind)
+
+
+def beat_schedule() -> dict:
+    """``celery -A app.celery_app beat``: the payment's periodic jobs (PERIODIC), each submitted
+    as a Job like any other, so its runs show on the job pages."""
+    from celery.schedules import crontab
+
+    from app.money.payment_jobs import PERIODIC
+
+    return {f"shebao-{kind}": {"task": "shebao.submit_periodic", "args": (kind,),
+                               "schedule": crontab(hour=2, minute=0) if every == "daily"
+                               else float(every)}
+            for kind, every in PERIODIC.items()}
+
+
+celery.conf.beat_schedule = beat_schedule()

@@ -1,7 +1,8 @@
 """The payment's background work (app/jobs.py): the reconciliation by query-order, the daily
-statement comparison and the demo bank's notification resends. A scheduler (cron, Celery beat)
-submits them every few minutes; the back office can start them by hand."""
-from datetime import date, datetime
+statement comparison and the demo bank's notification resends. Celery beat submits them on the
+schedule PERIODIC gives (app/celery_app.py; cron with ``flask payment tick`` where there is no
+Celery); the back office can start them by hand."""
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,22 @@ from flask_babel import lazy_gettext as _l
 from app.jobs import job
 
 DEFAULT_QUERY_AFTER = 15  # minutes a payment may stay 支付中 before the bank is asked
+# Job kind -> seconds between two runs, or "daily" (the bank's statement of yesterday, at night).
+# The resends are due minutes apart (rules/notify_schedule.py), so once a minute is on time.
+PERIODIC = {"demo_bank_notify": 60, "payment_query": 300, "payment_reconcile": "daily"}
+
+
+def submit_periodic(kind: str, today: date | None = None):
+    """The scheduled run of ``kind`` (in an app context): joined to one still queued or running,
+    so a slow bank never piles runs up."""
+    from app.jobs import submit_once
+
+    if kind not in PERIODIC:
+        raise ValueError(f"not a periodic payment job: {kind}")
+    params = {}
+    if kind == "payment_reconcile":
+        params["day"] = ((today or date.today()) - timedelta(days=1)).isoformat()
+    return submit_once(kind, params)
 
 
 @job("payment_query", title=_l("查询支付中的订单"))
