@@ -71,11 +71,13 @@ SELECT person_id, unit_id, insurance_id, :month, base,
        FALSE, 0, FALSE
 FROM (SELECT s.*, CAST(ROUND(s.base * 100) AS BIGINT) AS base_fen FROM ({source}) s) a
 WHERE base IS NOT NULL AND unit_e8 IS NOT NULL
-ORDER BY person_id, unit_id
+{order}
 {on_conflict}
 """
-# Rows are written in the order of the ledger's unique key (person, unit, 险种, month): its
-# b-tree is then filled leaf after leaf instead of at random, the largest index write.
+# On PostgreSQL rows are written in the order of the ledger's unique key (person, unit, 险种,
+# month): its b-tree is then filled leaf after leaf, 1–1.5 s less at 1,000,000 persons than
+# unsorted. On SQLite the sort cost more than it saved (9.8 s unsorted, 12.3 s sorted).
+SORTED = "ORDER BY person_id, unit_id"
 # A month of this 险种 (and unit) that already has rows: new ones inserted, unpaid unbilled
 # regular ones updated where they differ. On a month with none yet the plain INSERT is used:
 # a second run at the same moment then fails on the unique key instead of adding a row.
@@ -247,7 +249,9 @@ def assess_insurance(month: int, rates: MonthRates, unit_id: int | None) -> Coun
             text(DELETE_SQL.format(unit_clause=unit_clause.format(t="contribution"))),
             params).rowcount
         before = _count(month, rates.insurance_id, unit_id)
-        upsert = UPSERT_SQL.format(source=source, on_conflict=ON_CONFLICT if before else "")
+        order = SORTED if db.session.get_bind().dialect.name == "postgresql" else ""
+        upsert = UPSERT_SQL.format(source=source, order=order,
+                                   on_conflict=ON_CONFLICT if before else "")
         written = db.session.execute(text(upsert), params).rowcount
         # A month without rows got a plain INSERT: everything written is new.
         counts.inserted = (_count(month, rates.insurance_id, unit_id) - before) if before \
