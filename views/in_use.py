@@ -34,6 +34,7 @@ TABLES = {
     "declaration": _("申报"),
     "declaration_item": _("申报"),
     "unfinished_person": _("申报"),  # a unit's unfinished declarations hold their people
+    "medical_account_subsidy": _("医疗账户补助金"),
     "contribution_base": _("缴费基数"),
     "bill": _("缴费单据"),
     "certificate": _("参保证明"),
