@@ -87,10 +87,12 @@ class Contribution(Model):
     bill_id = Column(Integer, ForeignKey("bill.id"))
     declaration_id = Column(Integer, ForeignKey("declaration.id"))
 
-    person = relationship("Person", primaryjoin="foreign(Contribution.person_id) == Person.id")
-    unit = relationship("Unit", primaryjoin="foreign(Contribution.unit_id) == Unit.id")
+    # Without foreign keys the joins are spelled out, the referred key on the left: FAB joins a
+    # dotted column (the API's unit.unit_no) on the side of the join that is not a foreign key.
+    person = relationship("Person", primaryjoin="Person.id == foreign(Contribution.person_id)")
+    unit = relationship("Unit", primaryjoin="Unit.id == foreign(Contribution.unit_id)")
     insurance = relationship(
-        "Insurance", primaryjoin="foreign(Contribution.insurance_id) == Insurance.id")
+        "Insurance", primaryjoin="Insurance.id == foreign(Contribution.insurance_id)")
 
 
 class UnitContribution(Model):
