@@ -14,7 +14,7 @@ from sqlalchemy import String, and_, cast, exists, literal, or_, select
 from app.extensions import db
 from models.contribution import Contribution, Rate, YearParameter
 from models.declaration import Declaration, DeclarationItem
-from models.person import ContributionBase, Enrollment
+from models.person import ContributionBase, Enrollment, Person
 from models.reference import (
     ChangeReason, EmploymentForm, Industry, Insurance, Nation, PersonCategory,
 )
@@ -34,6 +34,7 @@ TABLES = {
     "declaration": _("申报"),
     "declaration_item": _("申报"),
     "unfinished_person": _("申报"),  # a unit's unfinished declarations hold their people
+    "medical_account_subsidy": _("医疗账户补助金"),
     "contribution_base": _("缴费基数"),
     "bill": _("缴费单据"),
     "certificate": _("参保证明"),
@@ -67,13 +68,26 @@ def uses(item) -> list[str]:
     return names
 
 
+# References the database does not check (models/contribution.py says why): the ledger's
+# person, unit and 险种. Listed here, they refuse a delete as a foreign key would.
+UNCONSTRAINED = (
+    (Contribution.__table__.c.person_id, Person),
+    (Contribution.__table__.c.unit_id, Unit),
+    (Contribution.__table__.c.insurance_id, Insurance),
+)
+
+
 def _references(model):
-    """(table, column) of every foreign key that points at ``model``'s table."""
+    """(table, column) of every foreign key that points at ``model``'s table, and of every
+    UNCONSTRAINED reference to it."""
     target = model.__table__
     for table in Model.metadata.sorted_tables:
         for key in table.foreign_keys:
             if key.column.table is target:
                 yield table, key.parent
+    for column, referred in UNCONSTRAINED:
+        if referred.__table__ is target:
+            yield column.table, column
 
 
 def _any(query) -> bool:

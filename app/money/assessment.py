@@ -34,6 +34,7 @@ from rules.months import month_label, to_month, validate_month
 
 # 生育 (510) is collected with 医疗 (310): it has no ledger rows (app/demo/ledger.py neither).
 SQLITE_CACHE_MB = 512
+POSTGRESQL_WORK_MEM_MB = 128
 ASSESSED = (rate_rules.PENSION, rate_rules.UNEMPLOYMENT, rate_rules.MEDICAL, rate_rules.INJURY)
 
 # Who is assessed for :month in a 险种: active (在职) enrollments open that month, not suspended,
@@ -70,8 +71,13 @@ SELECT person_id, unit_id, insurance_id, :month, base,
        FALSE, 0, FALSE
 FROM (SELECT s.*, CAST(ROUND(s.base * 100) AS BIGINT) AS base_fen FROM ({source}) s) a
 WHERE base IS NOT NULL AND unit_e8 IS NOT NULL
+{order}
 {on_conflict}
 """
+# On PostgreSQL rows are written in the order of the ledger's unique key (person, unit, 险种,
+# month): its b-tree is then filled leaf after leaf, 1–1.5 s less at 1,000,000 persons than
+# unsorted. On SQLite the sort cost more than it saved (9.8 s unsorted, 12.3 s sorted).
+SORTED = "ORDER BY person_id, unit_id"
 # A month of this 险种 (and unit) that already has rows: new ones inserted, unpaid unbilled
 # regular ones updated where they differ. On a month with none yet the plain INSERT is used:
 # a second run at the same moment then fails on the unique key instead of adding a row.
@@ -243,19 +249,30 @@ def assess_insurance(month: int, rates: MonthRates, unit_id: int | None) -> Coun
             text(DELETE_SQL.format(unit_clause=unit_clause.format(t="contribution"))),
             params).rowcount
         before = _count(month, rates.insurance_id, unit_id)
-        upsert = UPSERT_SQL.format(source=source, on_conflict=ON_CONFLICT if before else "")
+        order = SORTED if db.session.get_bind().dialect.name == "postgresql" else ""
+        upsert = UPSERT_SQL.format(source=source, order=order,
+                                   on_conflict=ON_CONFLICT if before else "")
         written = db.session.execute(text(upsert), params).rowcount
-        counts.inserted = _count(month, rates.insurance_id, unit_id) - before
+        # A month without rows got a plain INSERT: everything written is new.
+        counts.inserted = (_count(month, rates.insurance_id, unit_id) - before) if before \
+            else written
     counts.updated = written - counts.inserted
     return counts
 
 
 @contextmanager
 def _page_cache():
-    """On SQLite, a page cache that holds the ledger's indexes while a 险种 is written into
-    them (the default 2 MB made the second and third 险种, whose keys fall between the first
-    one's, twice as slow as appending at 1,000,000 persons); restored afterwards."""
+    """On PostgreSQL, work_mem for the statements (SET LOCAL: until the commit). On SQLite, a
+    page cache that holds the ledger's indexes while a 险种 is written into them (the default
+    2 MB made the second and third 险种, whose keys fall between the first one's, twice as
+    slow as appending at 1,000,000 persons); restored afterwards."""
     conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        # Memory for the joins and the sort of a whole city's month (the 4 MB default spilled
+        # them to disk), for this transaction only.
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{POSTGRESQL_WORK_MEM_MB}MB'")
+        yield
+        return
     if conn.dialect.name != "sqlite":
         yield
         return

@@ -180,3 +180,23 @@ def test_every_table_that_refers_to_an_admin_row_has_a_name(app):
     unnamed = {table.name for model in models for table, _column in _references(model)
                if table.name not in TABLES}
     assert not unnamed
+
+
+def test_the_ledger_without_foreign_keys_still_refuses_deletes(app):
+    """contribution.person_id, unit_id and insurance_id hold no foreign keys (migration
+    c9e1a3b5d7f0): views.in_use lists the ledger among what uses a person, unit or 险种."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from models.person import Person
+    from models.unit import Unit
+    from views import in_use
+
+    with app.app_context():
+        row = db.session.execute(select(Contribution.person_id, Contribution.unit_id,
+                                        Contribution.insurance_id).limit(1)).one()
+        for model, pk in zip((Person, Unit, Insurance), row):
+            assert "缴费明细" in in_use.uses(db.session.get(model, pk)), model
+        referred = {key["referred_table"]
+                    for key in sa.inspect(db.engine).get_foreign_keys("contribution")}
+        assert referred == {"bill", "declaration"}
