@@ -38,7 +38,6 @@ TABLES = {
     "contribution_base": _("缴费基数"),
     "bill": _("缴费单据"),
     "certificate": _("参保证明"),
-    "medical_account_subsidy": _("医疗账户补助金"),
     "pension_account_year": _("养老个人账户"),
     "retirement_record": _("退休记录"),
     "card_application_info": _("社保卡申领信息"),
