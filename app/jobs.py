@@ -60,7 +60,8 @@ FINISHED = (DONE, FAILED)
 STATUS_NAMES = {QUEUED: _l("排队中"), RUNNING: _l("进行中"), DONE: _l("已完成"), FAILED: _l("失败")}
 TASK_NAME = "shebao.run_job"
 APP_JOB_MODULES: tuple[str, ...] = (  # the app's own job kinds
-    "app.batch.jobs", "reports.jobs", "app.money.assessment_job", "app.money.payment_jobs")
+    "app.batch.jobs", "reports.jobs", "app.money.assessment_job", "app.money.payment_jobs",
+    "app.certificate.jobs")
 DEFAULTS = {"JOB_THREADS": 2, "JOB_MODULES": "", "JOB_PROGRESS_INTERVAL": 0.5,
             "JOB_STALE_AFTER": 60, "JOB_QUEUED_STALE_AFTER": 900, "JOB_HEARTBEAT": 10,
             "JOB_MEMORY_LIMIT_MB": 1024,

@@ -27,7 +27,6 @@ from app.extensions import db
 from app.roles import EMPLOYER
 from models.contribution import Contribution
 from models.person import Person
-from app.certificate import jobs as _certificate_jobs  # noqa: F401  (registers the job kind)
 from reports.certificate import certificate_pdf, verify_url
 from rules import certificate as rules
 from rules.errors import RuleError

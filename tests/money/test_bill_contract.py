@@ -1,6 +1,5 @@
 """The contract the payment blueprint builds on: lock, move, reprice, settle."""
 from datetime import date, datetime
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
