@@ -109,6 +109,16 @@ def shots_folder(tmp_path) -> Path:
     return folder
 
 
+def shoot_without(page, folder: Path, name: str, forbidden) -> str:
+    """Save the page as ``name``.png and return its text, which must not match ``forbidden``
+    (the codes and keys a clerk must never read)."""
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True, timeout=90000)
+    shown = page.inner_text("body")
+    found = forbidden.search(shown)
+    assert found is None, f"{name} shows {found.group(0)}"
+    return shown
+
+
 @contextmanager
 def rows_for_a_while(app, make_rows):
     """The rows ``make_rows()`` returns (called in an app context), committed for the block and

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.support import served
+from tests.support import served, shots_folder
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,3 +27,9 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where the screens of a browser test are saved to be looked at."""
+    return shots_folder(tmp_path)

@@ -9,7 +9,7 @@ import pytest
 
 from rules.months import add_months, month_label, to_month
 from tests.own_database import own_app
-from tests.support import browser_as, served, shots_folder
+from tests.support import browser_as, served, shoot_without
 
 app = own_app("module")
 
@@ -25,19 +25,8 @@ def server(app, tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def shots(tmp_path):
-    return shots_folder(tmp_path)
-
-
 def shoot(page, shots, name) -> str:
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True, timeout=90000)
-    shown = page.inner_text("body")
-    found = CODES.search(shown)
-    assert found is None, f"{name} shows {found.group(0)}"
-    return shown
-
-
+    return shoot_without(page, shots, name, CODES)
 
 
 @pytest.mark.e2e

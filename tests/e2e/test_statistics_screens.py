@@ -5,16 +5,9 @@ import re
 
 import pytest
 
-from tests.support import browser_as, shots_folder
+from tests.support import browser_as
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def shots(tmp_path):
-    return shots_folder(tmp_path)
-
-
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
